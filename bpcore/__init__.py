@@ -1,0 +1,49 @@
+"""bpcore: a small NumPy backpropagation engine, the networks of the backpropagation book.
+
+``import bpcore`` needs only NumPy. The plotting, widget and landscape modules are loaded
+on first use (``bpcore.plots``, ``bpcore.widgets``); the digits data needs scikit-learn.
+"""
+
+import importlib
+
+from . import data, init, optim
+from .checks import NonFiniteError, ShapeError
+from .data import blobs, circles, digits, moons, spiral, xor
+from .gradcheck import GradcheckReport, gradcheck, numerical_gradient, relative_error
+from .layers import (
+    Identity,
+    LeakyReLU,
+    Linear,
+    Module,
+    Parameter,
+    ReLU,
+    Sequential,
+    Sigmoid,
+    Tanh,
+)
+from .losses import BCEWithLogitsLoss, CrossEntropyLoss, MSELoss
+from .mlp import MLP
+from .optim import SGD, Adam, RMSprop
+from .train import History, TrainingDivergedWarning, accuracy, fit
+from .value import Dual, Value
+
+__version__ = "0.1.0"
+
+_LAZY_MODULES = {"plots", "widgets", "landscapes"}
+
+
+def __getattr__(name):
+    """Import the matplotlib/ipywidgets-based modules only when first used."""
+    if name in _LAZY_MODULES:
+        return importlib.import_module(f".{name}", __name__)
+    raise AttributeError(f"module 'bpcore' has no attribute {name!r}")
+
+
+__all__ = [
+    "MLP", "SGD", "Adam", "BCEWithLogitsLoss", "CrossEntropyLoss", "Dual", "GradcheckReport",
+    "History", "Identity", "LeakyReLU", "Linear", "MSELoss", "Module", "NonFiniteError",
+    "Parameter", "RMSprop", "ReLU", "Sequential", "ShapeError", "Sigmoid", "Tanh",
+    "TrainingDivergedWarning", "Value", "accuracy", "blobs", "circles", "data", "digits",
+    "fit", "gradcheck", "init", "moons", "numerical_gradient", "optim", "relative_error",
+    "spiral", "xor",
+]

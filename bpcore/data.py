@@ -1,0 +1,147 @@
+"""Data sets: small seeded toy problems and scikit-learn's bundled 8x8 digits.
+
+Every generator returns ``X`` as a float array of shape (n, 2) (digits: (n, 64)) and ``y``
+as integer class labels of shape (n,). For a one-output network with BCEWithLogitsLoss use
+``y.reshape(-1, 1).astype(float)`` as the target.
+"""
+
+from typing import NamedTuple
+
+import numpy as np
+
+
+def _check_size(value, name):
+    if not isinstance(value, (int, np.integer)) or isinstance(value, bool) or value < 1:
+        raise ValueError(f"{name} must be a positive integer, got {value!r}")
+
+
+def _check_noise(noise):
+    if not (np.isfinite(noise) and noise >= 0):
+        raise ValueError(f"noise must be a finite number ≥ 0, got {noise!r}")
+
+
+def _shuffled(X, y, rng, dtype):
+    order = rng.permutation(len(X))
+    return X[order].astype(dtype), y[order].astype(np.int64)
+
+
+def xor(repeats=1, noise=0.0, seed=0, dtype=np.float64):
+    """The four XOR points (0,0)→0, (0,1)→1, (1,0)→1, (1,1)→0, each ``repeats`` times.
+
+    With ``noise`` > 0, Gaussian noise of that standard deviation is added to the inputs.
+    Returns X (4·repeats, 2) and y (4·repeats,); with repeats=1 and no noise, in that order.
+    """
+    _check_size(repeats, "repeats")
+    _check_noise(noise)
+    corners = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=np.float64)
+    X = np.tile(corners, (repeats, 1))
+    y = np.tile([0, 1, 1, 0], repeats).astype(np.int64)
+    if noise:
+        X = X + noise * np.random.default_rng(seed).standard_normal(X.shape)
+    return X.astype(dtype), y
+
+
+def spiral(n_per_class=100, n_classes=3, noise=0.2, seed=0, dtype=np.float64):
+    """K interleaved spiral arms in the unit disc, one class per arm.
+
+    Arm k: radius r ∈ [0, 1], angle θ = 4(k + r) + noise·N(0, 1); point (r sin θ, r cos θ).
+    Returns X (n_per_class·K, 2) and y (n_per_class·K,), grouped by class.
+    """
+    _check_size(n_per_class, "n_per_class")
+    _check_size(n_classes, "n_classes")
+    _check_noise(noise)
+    rng = np.random.default_rng(seed)
+    radius = np.tile(np.linspace(0.0, 1.0, n_per_class), n_classes)
+    y = np.repeat(np.arange(n_classes), n_per_class)
+    angle = 4.0 * (y + radius) + noise * rng.standard_normal(radius.size)
+    X = np.column_stack([radius * np.sin(angle), radius * np.cos(angle)])
+    return X.astype(dtype), y.astype(np.int64)
+
+
+def blobs(n_per_class=50, centers=((-1.5, -1.0), (1.5, 1.0)), std=1.0, seed=0,
+          dtype=np.float64):
+    """Gaussian clouds, one per centre: class k is N(centers[k], std² I).
+
+    Returns X (n_per_class·K, 2) and y (n_per_class·K,), shuffled.
+    """
+    _check_size(n_per_class, "n_per_class")
+    centers = np.asarray(centers, dtype=np.float64)
+    if centers.ndim != 2 or len(centers) < 1:
+        raise ValueError(f"centers must be a list of points, got shape {centers.shape}")
+    if not (np.isfinite(std) and std > 0):
+        raise ValueError(f"std must be a positive finite number, got {std!r}")
+    rng = np.random.default_rng(seed)
+    y = np.repeat(np.arange(len(centers)), n_per_class)
+    X = centers[y] + std * rng.standard_normal((len(y), centers.shape[1]))
+    return _shuffled(X, y, rng, dtype)
+
+
+def moons(n=200, noise=0.1, seed=0, dtype=np.float64):
+    """Two interleaving half circles: class 0 the upper arc, class 1 the lower, shifted one.
+
+    Returns X (n, 2) and y (n,), shuffled; noise is the std of added Gaussian noise.
+    """
+    _check_size(n, "n")
+    _check_noise(noise)
+    rng = np.random.default_rng(seed)
+    n_upper = n // 2 + n % 2
+    upper = np.linspace(0, np.pi, n_upper)
+    lower = np.linspace(0, np.pi, n - n_upper)
+    X = np.vstack([
+        np.column_stack([np.cos(upper), np.sin(upper)]),
+        np.column_stack([1 - np.cos(lower), 0.5 - np.sin(lower)]),
+    ])
+    y = np.repeat([0, 1], [n_upper, n - n_upper])
+    X = X + noise * rng.standard_normal(X.shape)
+    return _shuffled(X, y, rng, dtype)
+
+
+def circles(n=200, noise=0.05, factor=0.5, seed=0, dtype=np.float64):
+    """Two concentric circles: class 0 of radius 1, class 1 of radius ``factor`` (0 < f < 1).
+
+    Returns X (n, 2) and y (n,), shuffled.
+    """
+    _check_size(n, "n")
+    _check_noise(noise)
+    if not 0 < factor < 1:
+        raise ValueError(f"factor must lie strictly between 0 and 1, got {factor!r}")
+    rng = np.random.default_rng(seed)
+    n_outer = n // 2 + n % 2
+    angle = np.concatenate([
+        np.linspace(0, 2 * np.pi, n_outer, endpoint=False),
+        np.linspace(0, 2 * np.pi, n - n_outer, endpoint=False),
+    ])
+    y = np.repeat([0, 1], [n_outer, n - n_outer])
+    radius = np.where(y == 0, 1.0, factor)
+    X = np.column_stack([radius * np.cos(angle), radius * np.sin(angle)])
+    X = X + noise * rng.standard_normal(X.shape)
+    return _shuffled(X, y, rng, dtype)
+
+
+class DigitsSplit(NamedTuple):
+    """Train/test split of the digits, unpacked like scikit-learn's train_test_split."""
+
+    X_train: np.ndarray
+    X_test: np.ndarray
+    y_train: np.ndarray
+    y_test: np.ndarray
+
+
+def digits(test_fraction=0.25, seed=0, dtype=np.float64):
+    """scikit-learn's bundled 8x8 handwritten digits (1797 images, no download).
+
+    Pixels are scaled from 0..16 to [0, 1]; images are flattened to 64 features. The split
+    is stratified by class and seeded. Returns DigitsSplit(X_train, X_test, y_train, y_test)
+    with X of shape (n, 64) and y integer labels 0–9 of shape (n,).
+    """
+    if not 0 < test_fraction < 1:
+        raise ValueError(f"test_fraction must lie strictly between 0 and 1, got {test_fraction!r}")
+    from sklearn.datasets import load_digits
+    from sklearn.model_selection import train_test_split
+
+    bunch = load_digits()
+    X = (bunch.data / 16.0).astype(dtype)
+    y = bunch.target.astype(np.int64)
+    return DigitsSplit(*train_test_split(
+        X, y, test_size=test_fraction, random_state=seed, stratify=y
+    ))

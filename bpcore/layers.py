@@ -1,0 +1,277 @@
+"""Layers as modules: ``forward`` caches what the backward pass needs, ``backward`` uses it.
+
+Samples are rows: a batch ``X`` has shape (n, features). For a layer ``y = f(x)`` with
+upstream gradient ``g = ∂L/∂y``, ``backward(g)`` adds ∂L/∂θ to each parameter's ``.grad``
+and returns ``∂L/∂x``.
+"""
+
+import numpy as np
+
+from .checks import ShapeError, as_float_array, check_finite
+from .init import get_scheme
+
+
+class Parameter:
+    """A trainable array ``.data`` with a gradient ``.grad`` of the same shape and dtype.
+
+    Gradients accumulate across backward passes (as in PyTorch); ``zero_grad`` clears them.
+    """
+
+    def __init__(self, data, name=""):
+        self.data = as_float_array(data, "Parameter data").copy()
+        self.grad = np.zeros_like(self.data)
+        self.name = name
+
+    def zero_grad(self):
+        """Set the gradient to zero in place."""
+        self.grad.fill(0)
+
+    def __repr__(self):
+        name = self.name or "unnamed"
+        return f"Parameter({name}, shape={self.data.shape}, dtype={self.data.dtype})"
+
+
+class Module:
+    """Base class: ``forward(x)``, ``backward(grad_output) -> grad_input``, ``parameters()``."""
+
+    def forward(self, x):
+        raise NotImplementedError
+
+    def backward(self, grad_output, input_grad=True):
+        raise NotImplementedError
+
+    def __call__(self, x):
+        return self.forward(x)
+
+    def named_parameters(self):
+        """(name, Parameter) pairs in forward order; a layer's W comes before its b."""
+        return []
+
+    def parameters(self):
+        """Every Parameter of the module, in forward order."""
+        return [parameter for _, parameter in self.named_parameters()]
+
+    def zero_grad(self):
+        """Clear the accumulated gradients of every parameter."""
+        for parameter in self.parameters():
+            parameter.zero_grad()
+
+    def __repr__(self):
+        return f"{type(self).__name__}()"
+
+    def _cached(self, name):
+        value = getattr(self, name, None)
+        if value is None:
+            raise RuntimeError(
+                f"{self!r}.backward() was called before forward(): run a forward pass first"
+            )
+        return value
+
+    @staticmethod
+    def _check_grad_shape(module, grad_output, expected_shape):
+        grad_output = np.asarray(grad_output)
+        if grad_output.shape != expected_shape:
+            raise ShapeError(
+                f"{module!r}.backward got a gradient of shape {grad_output.shape}, but its last "
+                f"forward output had shape {expected_shape}"
+            )
+        return grad_output
+
+
+class Linear(Module):
+    """Affine layer ``Y = X W + b`` with W of shape (in_features, out_features).
+
+    Backward: ∂L/∂W = Xᵀ G, ∂L/∂b = Σ_rows G, ∂L/∂X = G Wᵀ, where G = ∂L/∂Y.
+    """
+
+    def __init__(self, in_features, out_features, *, init="xavier_uniform", rng=None,
+                 dtype=np.float64):
+        for name, size in (("in_features", in_features), ("out_features", out_features)):
+            if not isinstance(size, (int, np.integer)) or isinstance(size, bool) or size < 1:
+                raise ValueError(f"{name} must be a positive integer, got {size!r}")
+        dtype = np.dtype(dtype)
+        if dtype.kind != "f":
+            raise TypeError(f"dtype must be a floating type such as float64, got {dtype}")
+        rng = np.random.default_rng(rng)
+        self.in_features, self.out_features = int(in_features), int(out_features)
+        self.W = Parameter(get_scheme(init)(self.in_features, self.out_features, rng, dtype), "W")
+        self.b = Parameter(np.zeros(self.out_features, dtype=dtype), "b")
+        self._input = None
+
+    def __repr__(self):
+        return f"Linear({self.in_features}, {self.out_features})"
+
+    def named_parameters(self):
+        return [("W", self.W), ("b", self.b)]
+
+    def forward(self, x):
+        x = as_float_array(x, f"input to {self!r}")
+        if x.ndim != 2 or x.shape[1] != self.in_features:
+            raise ShapeError(
+                f"{self!r} expects input of shape (n, {self.in_features}), got shape {x.shape}"
+            )
+        if x.dtype != self.W.data.dtype:
+            raise TypeError(
+                f"{self!r} holds {self.W.data.dtype} weights but got {x.dtype} input; "
+                f"cast the input with x.astype(np.{self.W.data.dtype}) or build the layer with "
+                f"dtype=np.{x.dtype}"
+            )
+        check_finite(x, f"input to {self!r}")
+        self._input = x
+        return x @ self.W.data + self.b.data
+
+    def backward(self, grad_output, input_grad=True):
+        x = self._cached("_input")
+        grad_output = self._check_grad_shape(self, grad_output, (x.shape[0], self.out_features))
+        self.W.grad += x.T @ grad_output
+        self.b.grad += grad_output.sum(axis=0)
+        return grad_output @ self.W.data.T if input_grad else None
+
+
+class Activation(Module):
+    """An elementwise function y = f(x); backward multiplies by f'(x) elementwise."""
+
+    def forward(self, x):
+        x = as_float_array(x, f"input to {self!r}")
+        self._input = x
+        self._output = self.function(x)
+        return self._output
+
+    def backward(self, grad_output, input_grad=True):
+        self._cached("_output")
+        grad_output = self._check_grad_shape(self, grad_output, self._output.shape)
+        return grad_output * self.derivative()
+
+    def function(self, x):
+        raise NotImplementedError
+
+    def derivative(self):
+        """f'(x) at the cached forward input, as an array of the input's shape."""
+        raise NotImplementedError
+
+
+class Sigmoid(Activation):
+    """σ(x) = 1 / (1 + e^{-x}), with σ'(x) = σ(x)(1 - σ(x)) ≤ 1/4."""
+
+    def function(self, x):
+        e = np.exp(-np.abs(x))  # never overflows: the exponent is ≤ 0
+        return np.where(x >= 0, 1 / (1 + e), e / (1 + e))
+
+    def derivative(self):
+        return self._output * (1 - self._output)
+
+
+class Tanh(Activation):
+    """tanh x, with derivative 1 - tanh² x."""
+
+    def function(self, x):
+        return np.tanh(x)
+
+    def derivative(self):
+        return 1 - self._output**2
+
+
+class ReLU(Activation):
+    """max(0, x), with derivative 1 where x > 0 and 0 elsewhere."""
+
+    def function(self, x):
+        return np.maximum(x, 0)
+
+    def derivative(self):
+        return (self._input > 0).astype(self._input.dtype)
+
+
+class LeakyReLU(Activation):
+    """x for x > 0 and a·x otherwise (a = negative_slope), with derivative 1 or a."""
+
+    def __init__(self, negative_slope=0.01):
+        if not (np.isfinite(negative_slope) and negative_slope >= 0):
+            raise ValueError(f"negative_slope must be finite and ≥ 0, got {negative_slope!r}")
+        self.negative_slope = negative_slope
+
+    def __repr__(self):
+        return f"LeakyReLU(negative_slope={self.negative_slope})"
+
+    def function(self, x):
+        return np.where(x > 0, x, x * x.dtype.type(self.negative_slope))
+
+    def derivative(self):
+        slope = self._input.dtype.type(self.negative_slope)
+        return np.where(self._input > 0, self._input.dtype.type(1), slope)
+
+
+class Identity(Activation):
+    """f(x) = x, with derivative 1."""
+
+    def function(self, x):
+        return x
+
+    def derivative(self):
+        return np.ones_like(self._input)
+
+
+class Sequential(Module):
+    """Modules applied in order; backward runs them in reverse (the chain rule, layer by layer).
+
+    ``backward(grad_output)`` skips the gradient with respect to the network's own input,
+    which nobody needs for training (one matrix product fewer) and returns None; ask for it
+    with ``backward(grad_output, input_grad=True)``.
+    """
+
+    def __init__(self, *modules):
+        for position, module in enumerate(modules):
+            if not isinstance(module, Module):
+                raise TypeError(
+                    f"Sequential takes Module instances; argument {position} is "
+                    f"{type(module).__name__} ({module!r})"
+                )
+        _check_feature_sizes(modules)
+        self.layers = list(modules)
+
+    def __iter__(self):
+        return iter(self.layers)
+
+    def __len__(self):
+        return len(self.layers)
+
+    def __getitem__(self, index):
+        return self.layers[index]
+
+    def __repr__(self):
+        inner = ",\n".join(f"  {module!r}".replace("\n", "\n  ") for module in self.layers)
+        return f"Sequential(\n{inner}\n)"
+
+    def named_parameters(self):
+        return [
+            (f"{position}.{name}", parameter)
+            for position, module in enumerate(self.layers)
+            for name, parameter in module.named_parameters()
+        ]
+
+    def forward(self, x):
+        for position, module in enumerate(self.layers):
+            try:
+                x = module.forward(x)
+            except ShapeError as error:
+                raise ShapeError(f"layer {position} of the Sequential: {error}") from None
+        return x
+
+    def backward(self, grad_output, input_grad=False):
+        for position in range(len(self.layers) - 1, -1, -1):
+            needs_input_grad = input_grad or position > 0
+            grad_output = self.layers[position].backward(grad_output, input_grad=needs_input_grad)
+        return grad_output
+
+
+def _check_feature_sizes(modules):
+    """Raise ShapeError when a layer's in_features differs from the previous out_features."""
+    previous = None
+    for position, module in enumerate(modules):
+        size_in = getattr(module, "in_features", None)
+        if previous is not None and size_in is not None and size_in != previous[1]:
+            raise ShapeError(
+                f"layer {position} {module!r} expects {size_in} input features, but layer "
+                f"{previous[0]} {modules[previous[0]]!r} produces {previous[1]}"
+            )
+        if getattr(module, "out_features", None) is not None:
+            previous = (position, module.out_features)

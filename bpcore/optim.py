@@ -1,0 +1,121 @@
+"""Optimizers with PyTorch's update rules (no weight decay, dampening or amsgrad).
+
+With gradient g_t of a parameter θ at step t:
+
+- SGD:      θ ← θ - η g_t; with momentum μ: v_1 = g_1, v_t = μ v_{t-1} + g_t, θ ← θ - η v_t;
+            Nesterov: θ ← θ - η (g_t + μ v_t).
+- RMSprop:  s_t = α s_{t-1} + (1 - α) g_t², θ ← θ - η g_t / (√s_t + ε).
+- Adam:     m_t = β₁ m_{t-1} + (1 - β₁) g_t, v_t = β₂ v_{t-1} + (1 - β₂) g_t²,
+            θ ← θ - η/(1 - β₁ᵗ) · m_t / (√v_t / √(1 - β₂ᵗ) + ε).
+"""
+
+import math
+
+import numpy as np
+
+from .checks import check_positive, check_unit_interval
+from .layers import Parameter
+
+
+class Optimizer:
+    """Holds a list of Parameters; ``step()`` updates them, ``zero_grad()`` clears gradients."""
+
+    def __init__(self, params, lr):
+        self.params = list(params)
+        if not self.params:
+            raise ValueError(f"{type(self).__name__} got an empty parameter list")
+        for position, parameter in enumerate(self.params):
+            if not isinstance(parameter, Parameter):
+                raise TypeError(
+                    f"{type(self).__name__} expects Parameters (e.g. model.parameters()); item "
+                    f"{position} is {type(parameter).__name__}"
+                )
+        check_positive(lr, "lr (the learning rate)")
+        self.lr = float(lr)
+
+    def zero_grad(self):
+        """Set every parameter's gradient to zero."""
+        for parameter in self.params:
+            parameter.zero_grad()
+
+    def step(self):
+        """Update every parameter from its current gradient."""
+        raise NotImplementedError
+
+
+class SGD(Optimizer):
+    """Stochastic gradient descent, optionally with (Nesterov) momentum, as in PyTorch."""
+
+    def __init__(self, params, lr, momentum=0.0, nesterov=False):
+        super().__init__(params, lr)
+        check_unit_interval(momentum, "momentum")
+        if nesterov and momentum == 0:
+            raise ValueError("Nesterov momentum requires momentum > 0")
+        self.momentum = float(momentum)
+        self.nesterov = nesterov
+        self.velocity = [None] * len(self.params)
+
+    def step(self):
+        for index, parameter in enumerate(self.params):
+            direction = parameter.grad
+            if self.momentum:
+                velocity = self.velocity[index]
+                if velocity is None:
+                    velocity = self.velocity[index] = parameter.grad.copy()
+                else:
+                    velocity *= self.momentum
+                    velocity += parameter.grad
+                direction = parameter.grad + self.momentum * velocity if self.nesterov else velocity
+            parameter.data -= self.lr * direction
+
+
+class RMSprop(Optimizer):
+    """Divides each step by a running root-mean-square of the gradient, as in PyTorch."""
+
+    def __init__(self, params, lr=0.01, alpha=0.99, eps=1e-8):
+        super().__init__(params, lr)
+        check_unit_interval(alpha, "alpha")
+        _check_eps(eps)
+        self.alpha, self.eps = float(alpha), float(eps)
+        self.square_avg = [np.zeros_like(parameter.data) for parameter in self.params]
+
+    def step(self):
+        for parameter, square_avg in zip(self.params, self.square_avg, strict=True):
+            square_avg *= self.alpha
+            square_avg += (1 - self.alpha) * parameter.grad**2
+            parameter.data -= self.lr * parameter.grad / (np.sqrt(square_avg) + self.eps)
+
+
+class Adam(Optimizer):
+    """Momentum plus RMSprop-style scaling, with bias correction of both averages."""
+
+    def __init__(self, params, lr=0.001, betas=(0.9, 0.999), eps=1e-8):
+        super().__init__(params, lr)
+        if not (isinstance(betas, (tuple, list)) and len(betas) == 2):
+            raise ValueError(f"betas must be a pair (beta1, beta2), got {betas!r}")
+        check_unit_interval(betas[0], "betas[0] (beta1)")
+        check_unit_interval(betas[1], "betas[1] (beta2)")
+        _check_eps(eps)
+        self.betas, self.eps = (float(betas[0]), float(betas[1])), float(eps)
+        self.steps = 0
+        self.exp_avg = [np.zeros_like(parameter.data) for parameter in self.params]
+        self.exp_avg_sq = [np.zeros_like(parameter.data) for parameter in self.params]
+
+    def step(self):
+        beta1, beta2 = self.betas
+        self.steps += 1
+        step_size = self.lr / (1 - beta1**self.steps)
+        bias_correction2_sqrt = math.sqrt(1 - beta2**self.steps)
+        for parameter, exp_avg, exp_avg_sq in zip(
+            self.params, self.exp_avg, self.exp_avg_sq, strict=True
+        ):
+            exp_avg += (1 - beta1) * (parameter.grad - exp_avg)
+            exp_avg_sq *= beta2
+            exp_avg_sq += (1 - beta2) * parameter.grad**2
+            denominator = np.sqrt(exp_avg_sq) / bias_correction2_sqrt + self.eps
+            parameter.data -= step_size * exp_avg / denominator
+
+
+def _check_eps(eps):
+    if not (isinstance(eps, (int, float, np.number)) and np.isfinite(eps) and eps >= 0):
+        raise ValueError(f"eps must be a finite number ≥ 0, got {eps!r}")

@@ -1,0 +1,139 @@
+"""The training loop: forward pass, loss, backward pass, update — over mini-batches and epochs.
+
+``fit`` returns a ``History`` with the loss per epoch, the training accuracy per epoch for
+classification losses, and the mean gradient norm of every weight matrix per epoch. If the
+loss becomes inf or NaN, training stops and says so, once.
+"""
+
+import warnings
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .checks import NonFiniteError, ShapeError, as_float_array, check_finite
+from .losses import BCEWithLogitsLoss, CrossEntropyLoss
+
+
+class TrainingDivergedWarning(UserWarning):
+    """Training stopped because the loss became infinite or NaN."""
+
+
+@dataclass
+class History:
+    """What happened during training, one entry per completed epoch.
+
+    ``grad_norms[e][j]`` is the mean Frobenius norm of ∂L/∂W for the weight matrix named
+    ``weight_names[j]`` during epoch ``e``. ``accuracy`` is empty for regression losses.
+    """
+
+    weight_names: list
+    loss: list = field(default_factory=list)
+    accuracy: list = field(default_factory=list)
+    grad_norms: list = field(default_factory=list)
+    diverged: bool = False
+    message: str = ""
+
+    @property
+    def epochs(self):
+        """Number of completed epochs."""
+        return len(self.loss)
+
+
+def accuracy(scores, target):
+    """Fraction of correct predictions from scores (logits) and labels.
+
+    Scores of shape (n, K) with K > 1 predict argmax; shape (n, 1) or (n,) predicts
+    "score > 0" (a logit). Targets are integer labels, one-hot rows, or 0/1 values.
+    """
+    scores, target = np.asarray(scores), np.asarray(target)
+    if scores.ndim == 2 and scores.shape[1] > 1:
+        predicted = scores.argmax(axis=1)
+        labels = target.argmax(axis=1) if target.ndim == 2 else target
+    else:
+        predicted = (scores.reshape(-1) > 0).astype(int)
+        labels = (target.reshape(-1) > 0.5).astype(int)
+    if predicted.shape != labels.shape:
+        raise ShapeError(
+            f"scores of shape {scores.shape} do not match targets of shape {target.shape}"
+        )
+    return float(np.mean(predicted == labels))
+
+
+def _batches(n, batch_size, rng):
+    """Index arrays covering range(n) in a fresh random order, batch_size at a time."""
+    order = rng.permutation(n)
+    return [order[start:start + batch_size] for start in range(0, n, batch_size)]
+
+
+def _check_data(X, y):
+    X = as_float_array(X, "X")
+    y = np.asarray(y)
+    if X.ndim != 2:
+        raise ShapeError(f"X must have shape (n, features), got shape {X.shape}")
+    if len(y) != len(X):
+        raise ShapeError(f"X has {len(X)} samples but y has {len(y)} (shapes {X.shape}, {y.shape})")
+    check_finite(X, "X")
+    if y.dtype.kind == "f":
+        check_finite(y, "y")
+    return X, y
+
+
+def _check_count(value, name):
+    if not isinstance(value, (int, np.integer)) or isinstance(value, bool) or value < 1:
+        raise ValueError(f"{name} must be a positive integer, got {value!r}")
+
+
+def fit(model, loss, optimizer, X, y, *, epochs=100, batch_size=None, seed=0, progress=None):
+    """Train ``model`` on (X, y) and return its History.
+
+    Each epoch visits the samples in a seeded random order, ``batch_size`` at a time (all at
+    once if None); each step is zero_grad, forward, loss, backward, optimizer step.
+    ``progress(epoch, history)``, if given, is called after every epoch.
+    """
+    X, y = _check_data(X, y)
+    _check_count(epochs, "epochs")
+    batch_size = len(X) if batch_size is None else batch_size
+    _check_count(batch_size, "batch_size")
+    rng = np.random.default_rng(seed)
+    weights = [(name, p) for name, p in model.named_parameters() if p.data.ndim == 2]
+    history = History(weight_names=[name for name, _ in weights])
+    classifying = isinstance(loss, (CrossEntropyLoss, BCEWithLogitsLoss))
+
+    for epoch in range(1, epochs + 1):
+        total_loss, correct, norm_sums, steps = 0.0, 0.0, np.zeros(len(weights)), 0
+        for batch in _batches(len(X), batch_size, rng):
+            X_batch, y_batch = X[batch], y[batch]
+            optimizer.zero_grad()
+            with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+                try:
+                    scores = model.forward(X_batch)
+                    batch_loss = loss(scores, y_batch)
+                except NonFiniteError:
+                    batch_loss = float("nan")
+                if not np.isfinite(batch_loss):
+                    _stop(history, epoch, steps + 1, batch_loss, optimizer)
+                    return history
+                model.backward(loss.backward())
+                norm_sums += [np.linalg.norm(p.grad) for _, p in weights]
+                optimizer.step()
+            total_loss += batch_loss * len(batch)
+            if classifying:
+                correct += accuracy(scores, y_batch) * len(batch)
+            steps += 1
+        history.loss.append(total_loss / len(X))
+        if classifying:
+            history.accuracy.append(correct / len(X))
+        history.grad_norms.append(norm_sums / steps)
+        if progress is not None:
+            progress(epoch, history)
+    return history
+
+
+def _stop(history, epoch, step, value, optimizer):
+    """Record divergence in the history and warn once."""
+    history.diverged = True
+    history.message = (
+        f"training diverged in epoch {epoch}, step {step}: the loss became {value} "
+        f"(learning rate {optimizer.lr}); try a smaller learning rate"
+    )
+    warnings.warn(history.message, TrainingDivergedWarning, stacklevel=3)

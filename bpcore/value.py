@@ -1,0 +1,254 @@
+"""Scalar automatic differentiation: reverse mode (``Value``) and forward mode (``Dual``).
+
+A ``Value`` remembers the operation that made it, its parents, and the local derivative of
+its data with respect to each parent. ``backward()`` then applies the chain rule from the
+output back to every input: ``parent.grad += local_derivative * node.grad``, visiting the
+nodes in reverse topological order so each node's gradient is complete before it is used.
+
+A ``Dual`` number ``a + b ε`` with ``ε² = 0`` carries a value and one directional
+derivative forward through the same operations: one pass per input direction.
+"""
+
+import math
+
+
+def _sigmoid(x):
+    """σ(x) = 1 / (1 + e^{-x}), evaluated without overflow for large |x|."""
+    if x >= 0:
+        return 1.0 / (1.0 + math.exp(-x))
+    e = math.exp(x)
+    return e / (1.0 + e)
+
+
+def _check_log_argument(x):
+    if x <= 0:
+        raise ValueError(f"log is only defined for positive numbers, got {x}")
+
+
+def _check_power(base, exponent):
+    if isinstance(exponent, (Value, Dual)):
+        raise TypeError("the exponent must be a plain number (int or float), not a graph node")
+    if not isinstance(exponent, (int, float)):
+        raise TypeError(f"the exponent must be an int or float, got {type(exponent).__name__}")
+    if base < 0 and not float(exponent).is_integer():
+        raise ValueError(f"{base} ** {exponent} is not a real number")
+    if base == 0 and exponent < 0:
+        raise ZeroDivisionError(f"0 ** {exponent} is undefined")
+
+
+class Value:
+    """A scalar node in a computational graph, with ``.data`` and ``.grad``.
+
+    ``parents`` are the Values this one was computed from, ``op`` names the operation, and
+    ``local_grads[i]`` is ∂(this)/∂(parents[i]) evaluated at the forward values.
+    """
+
+    def __init__(self, data, parents=(), op="", local_grads=(), label=""):
+        if isinstance(data, Value):
+            raise TypeError("Value(...) takes a number; the argument is already a Value")
+        if not isinstance(data, (int, float)) or isinstance(data, bool):
+            try:
+                data = float(data)
+            except (TypeError, ValueError):
+                raise TypeError(f"Value needs a real number, got {type(data).__name__}") from None
+        self.data = float(data)
+        self.grad = 0.0
+        self.parents = tuple(parents)
+        self.op = op
+        self.local_grads = tuple(local_grads)
+        self.label = label
+
+    def __repr__(self):
+        name = f"{self.label}: " if self.label else ""
+        return f"Value({name}data={self.data:.6g}, grad={self.grad:.6g})"
+
+    @staticmethod
+    def _lift(other):
+        return other if isinstance(other, Value) else Value(other)
+
+    # --- operations: each records its local derivatives -----------------------------------
+    def __add__(self, other):
+        other = self._lift(other)
+        return Value(self.data + other.data, (self, other), "+", (1.0, 1.0))
+
+    def __mul__(self, other):
+        other = self._lift(other)
+        return Value(self.data * other.data, (self, other), "*", (other.data, self.data))
+
+    def __pow__(self, exponent):
+        _check_power(self.data, exponent)
+        return Value(
+            self.data**exponent,
+            (self,),
+            f"**{exponent}",
+            (exponent * self.data ** (exponent - 1),),
+        )
+
+    def exp(self):
+        """e^x, with derivative e^x."""
+        out = math.exp(self.data)
+        return Value(out, (self,), "exp", (out,))
+
+    def log(self):
+        """ln x for x > 0, with derivative 1/x."""
+        _check_log_argument(self.data)
+        return Value(math.log(self.data), (self,), "log", (1.0 / self.data,))
+
+    def tanh(self):
+        """tanh x, with derivative 1 - tanh² x."""
+        t = math.tanh(self.data)
+        return Value(t, (self,), "tanh", (1.0 - t * t,))
+
+    def relu(self):
+        """max(0, x), with derivative 1 for x > 0 and 0 otherwise."""
+        return Value(max(0.0, self.data), (self,), "relu", (float(self.data > 0),))
+
+    def sigmoid(self):
+        """σ(x) = 1 / (1 + e^{-x}), with derivative σ(x)(1 - σ(x))."""
+        s = _sigmoid(self.data)
+        return Value(s, (self,), "sigmoid", (s * (1.0 - s),))
+
+    # --- operations expressed through the ones above ----------------------------------------
+    def __neg__(self):
+        return self * -1.0
+
+    def __sub__(self, other):
+        return self + (-self._lift(other))
+
+    def __truediv__(self, other):
+        other = self._lift(other)
+        if other.data == 0:
+            raise ZeroDivisionError("division of a Value by zero")
+        return self * other**-1
+
+    def __radd__(self, other):
+        return self + other
+
+    def __rmul__(self, other):
+        return self * other
+
+    def __rsub__(self, other):
+        return self._lift(other) - self
+
+    def __rtruediv__(self, other):
+        return self._lift(other) / self
+
+    # --- the backward pass -------------------------------------------------------------------
+    def topological_order(self):
+        """All nodes this Value depends on, each listed after all of its parents.
+
+        Iterative depth-first search, so graphs thousands of nodes deep do not hit Python's
+        recursion limit.
+        """
+        order, visited = [], set()
+        stack = [(self, False)]
+        while stack:
+            node, parents_done = stack.pop()
+            if parents_done:
+                order.append(node)
+                continue
+            if node in visited:
+                continue
+            visited.add(node)
+            stack.append((node, True))
+            stack.extend((parent, False) for parent in node.parents if parent not in visited)
+        return order
+
+    def backward(self):
+        """Fill ``.grad`` of every node in the graph with ∂(self)/∂(node).
+
+        Gradients are zeroed first, so calling ``backward()`` twice gives the same result.
+        Where paths rejoin, contributions add up (the multivariable chain rule).
+        """
+        order = self.topological_order()
+        for node in order:
+            node.grad = 0.0
+        self.grad = 1.0
+        for node in reversed(order):
+            for parent, local in zip(node.parents, node.local_grads, strict=True):
+                parent.grad += local * node.grad
+
+
+class Dual:
+    """A dual number ``value + derivative·ε`` with ε² = 0: forward-mode differentiation.
+
+    Seeding an input with ``derivative=1`` and evaluating a function gives f(x) in
+    ``.value`` and f'(x) (or one directional derivative) in ``.derivative``.
+    """
+
+    def __init__(self, value, derivative=0.0):
+        self.value = float(value)
+        self.derivative = float(derivative)
+
+    def __repr__(self):
+        return f"Dual(value={self.value:.6g}, derivative={self.derivative:.6g})"
+
+    @staticmethod
+    def _lift(other):
+        return other if isinstance(other, Dual) else Dual(other)
+
+    def __add__(self, other):
+        other = self._lift(other)
+        return Dual(self.value + other.value, self.derivative + other.derivative)
+
+    def __mul__(self, other):
+        other = self._lift(other)
+        return Dual(
+            self.value * other.value,
+            self.derivative * other.value + self.value * other.derivative,
+        )
+
+    def __pow__(self, exponent):
+        _check_power(self.value, exponent)
+        return Dual(
+            self.value**exponent,
+            exponent * self.value ** (exponent - 1) * self.derivative,
+        )
+
+    def exp(self):
+        """(e^a, e^a·b)."""
+        out = math.exp(self.value)
+        return Dual(out, out * self.derivative)
+
+    def log(self):
+        """(ln a, b / a) for a > 0."""
+        _check_log_argument(self.value)
+        return Dual(math.log(self.value), self.derivative / self.value)
+
+    def tanh(self):
+        """(tanh a, (1 - tanh² a)·b)."""
+        t = math.tanh(self.value)
+        return Dual(t, (1.0 - t * t) * self.derivative)
+
+    def relu(self):
+        """(max(0, a), b if a > 0 else 0)."""
+        return Dual(max(0.0, self.value), self.derivative if self.value > 0 else 0.0)
+
+    def sigmoid(self):
+        """(σ(a), σ(a)(1 - σ(a))·b)."""
+        s = _sigmoid(self.value)
+        return Dual(s, s * (1.0 - s) * self.derivative)
+
+    def __neg__(self):
+        return self * -1.0
+
+    def __sub__(self, other):
+        return self + (-self._lift(other))
+
+    def __truediv__(self, other):
+        other = self._lift(other)
+        if other.value == 0:
+            raise ZeroDivisionError("division of a Dual by zero")
+        return self * other**-1
+
+    def __radd__(self, other):
+        return self + other
+
+    def __rmul__(self, other):
+        return self * other
+
+    def __rsub__(self, other):
+        return self._lift(other) - self
+
+    def __rtruediv__(self, other):
+        return self._lift(other) / self
