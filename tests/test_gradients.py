@@ -1,0 +1,171 @@
+"""Every layer, activation and loss: analytic gradients against central differences."""
+
+import numpy as np
+import pytest
+
+import bpcore
+from bpcore.gradcheck import numerical_gradient, relative_error
+
+TOLERANCE = 1e-7
+RNG = np.random.default_rng(1234)
+
+
+def away_from_zero(shape, rng=RNG):
+    """Inputs with |x| ≥ 0.1, so no finite-difference step crosses a ReLU kink."""
+    x = rng.uniform(0.1, 2.0, shape)
+    return x * rng.choice([-1.0, 1.0], shape)
+
+
+def check_module(module, x):
+    """∂(Σ R ⊙ module(x))/∂x and /∂θ for a random R, analytic versus numeric."""
+    upstream = RNG.standard_normal(module.forward(x).shape)
+
+    def objective():
+        return float(np.sum(module.forward(x) * upstream))
+
+    module.zero_grad()
+    module.forward(x)
+    analytic_input = module.backward(upstream, input_grad=True)
+    errors = {"input": relative_error(analytic_input, numerical_gradient(objective, x))}
+    for name, parameter in module.named_parameters():
+        errors[name] = relative_error(parameter.grad, numerical_gradient(objective, parameter.data))
+    return errors
+
+
+@pytest.mark.parametrize(
+    "module",
+    [
+        bpcore.Linear(4, 3, rng=0),
+        bpcore.Sigmoid(),
+        bpcore.Tanh(),
+        bpcore.ReLU(),
+        bpcore.LeakyReLU(0.1),
+        bpcore.Identity(),
+        bpcore.MLP([4, 5, 3], activation="tanh", seed=0),
+    ],
+    ids=repr,
+)
+def test_module_gradients(module):
+    errors = check_module(module, away_from_zero((5, 4)))
+    assert max(errors.values()) < TOLERANCE, errors
+
+
+LOGITS = RNG.standard_normal((6, 3))  # moderate size: no gradient entry drowns in rounding
+SIGMOID = 1 / (1 + np.exp(-LOGITS))
+
+
+@pytest.mark.parametrize(
+    "loss, target",
+    [
+        (bpcore.MSELoss(), RNG.standard_normal((6, 3))),
+        (bpcore.BCEWithLogitsLoss(), RNG.integers(0, 2, (6, 3)).astype(float)),
+        # soft targets 0.3 away from σ(z), so no entry of σ(z) - y is near zero
+        (bpcore.BCEWithLogitsLoss(), np.where(SIGMOID > 0.5, SIGMOID - 0.3, SIGMOID + 0.3)),
+        (bpcore.CrossEntropyLoss(), RNG.integers(0, 3, 6)),
+        (bpcore.CrossEntropyLoss(), np.eye(3)[RNG.integers(0, 3, 6)]),
+    ],
+    ids=["mse", "bce-labels", "bce-soft", "ce-labels", "ce-onehot"],
+)
+def test_loss_gradients(loss, target):
+    prediction = LOGITS.copy()
+
+    def objective():
+        return loss(prediction, target)
+
+    loss(prediction, target)
+    analytic = loss.backward()
+    assert relative_error(analytic, numerical_gradient(objective, prediction)) < TOLERANCE
+
+
+def test_loss_gradients_have_the_clean_forms():
+    """Softmax cross-entropy gives (p - y)/n; sigmoid BCE gives (σ(z) - y)/N."""
+    z = RNG.standard_normal((4, 3))
+    labels = np.array([0, 2, 1, 2])
+    ce = bpcore.CrossEntropyLoss()
+    ce(z, labels)
+    p = np.exp(z) / np.exp(z).sum(axis=1, keepdims=True)
+    np.testing.assert_allclose(ce.backward(), (p - np.eye(3)[labels]) / 4, rtol=1e-12)
+    bce = bpcore.BCEWithLogitsLoss()
+    y = np.array([[1.0], [0.0], [1.0], [0.0]])
+    bce(z[:, :1], y)
+    np.testing.assert_allclose(bce.backward(), (1 / (1 + np.exp(-z[:, :1])) - y) / 4, rtol=1e-12)
+
+
+def test_losses_match_their_definitions():
+    z = RNG.standard_normal((5, 4))
+    labels = RNG.integers(0, 4, 5)
+    p = np.exp(z) / np.exp(z).sum(axis=1, keepdims=True)
+    assert np.isclose(bpcore.CrossEntropyLoss()(z, labels), -np.mean(np.log(p[range(5), labels])))
+    y = RNG.integers(0, 2, (5, 4)).astype(float)
+    s = 1 / (1 + np.exp(-z))
+    expected_bce = -np.mean(y * np.log(s) + (1 - y) * np.log(1 - s))
+    assert np.isclose(bpcore.BCEWithLogitsLoss()(z, y), expected_bce)
+    assert np.isclose(bpcore.MSELoss()(z, y), np.mean((z - y) ** 2))
+
+
+@pytest.mark.parametrize("logit", [1000.0, -1000.0])
+def test_classification_losses_are_stable_at_extreme_logits(logit):
+    """No overflow, no log(0), no warning (pytest turns RuntimeWarnings into errors)."""
+    z = np.array([[logit, -logit, 0.0]])
+    ce = bpcore.CrossEntropyLoss()
+    value = ce(z, np.array([1]))
+    assert np.isfinite(value) and np.all(np.isfinite(ce.backward()))
+    assert np.isclose(value, 2 * abs(logit) if logit > 0 else 0.0)
+    bce = bpcore.BCEWithLogitsLoss()
+    value = bce(np.array([[logit]]), np.array([[0.0]]))
+    assert np.isclose(value, max(logit, 0.0))
+    assert np.all(np.isfinite(bce.backward()))
+
+
+def test_whole_network_gradcheck_reports_the_worst_parameter():
+    model = bpcore.MLP([3, 4, 2], activation="sigmoid", seed=3)
+    X = RNG.standard_normal((5, 3))
+    report = bpcore.gradcheck(model, bpcore.CrossEntropyLoss(), X, np.array([0, 1, 1, 0, 1]))
+    assert set(report.errors) == {"0.W", "0.b", "2.W", "2.b", "input"}
+    assert report.passed(TOLERANCE)
+    assert report.worst in report.errors and report.max_error == max(report.errors.values())
+    assert f"worst: {report.worst}" in str(report)
+
+
+def test_gradcheck_catches_a_wrong_backward():
+    """A check that cannot fail proves nothing: break one gradient and watch it fail."""
+
+    class WrongTanh(bpcore.Tanh):
+        def derivative(self):
+            return 1 - self._output  # should be 1 - tanh²
+
+    model = bpcore.Sequential(bpcore.Linear(3, 4, rng=0), WrongTanh(), bpcore.Linear(4, 1, rng=1))
+    report = bpcore.gradcheck(model, bpcore.MSELoss(), RNG.standard_normal((5, 3)),
+                              RNG.standard_normal((5, 1)))
+    assert not report.passed(1e-3)
+    assert report.worst in {"0.W", "0.b", "input"}
+
+
+def test_parameter_gradients_accumulate_until_zero_grad():
+    layer = bpcore.Linear(2, 2, rng=0)
+    x, g = np.ones((3, 2)), np.ones((3, 2))
+    layer.forward(x)
+    layer.backward(g)
+    once = layer.W.grad.copy()
+    layer.forward(x)
+    layer.backward(g)
+    np.testing.assert_allclose(layer.W.grad, 2 * once)
+    layer.zero_grad()
+    assert not layer.W.grad.any() and not layer.b.grad.any()
+
+
+def test_sequential_skips_its_input_gradient_unless_asked():
+    model = bpcore.MLP([3, 4, 2], seed=0)
+    model.forward(np.ones((2, 3)))
+    assert model.backward(np.ones((2, 2))) is None
+    model.forward(np.ones((2, 3)))
+    assert model.backward(np.ones((2, 2)), input_grad=True).shape == (2, 3)
+
+
+def test_sequential_lists_parameters_in_forward_order():
+    model = bpcore.MLP([3, 4, 2], seed=0)
+    names = [name for name, _ in model.named_parameters()]
+    assert names == ["0.W", "0.b", "2.W", "2.b"]
+    assert model.parameters()[0] is model.layers[0].W
+    assert model.layers[0].W.data.shape == (3, 4) and model.layers[0].b.data.shape == (4,)
+    assert [type(m).__name__ for m in model] == ["Linear", "ReLU", "Linear"]
