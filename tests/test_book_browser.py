@@ -1,0 +1,218 @@
+"""The built book in headless Chromium, served over HTTP and opened from disk (file://).
+
+Every page of the table of contents must load with no failed request, no request
+leaving the book and no console error; its maths must be typeset by MathJax; and every
+explorer's slider, moved with the keyboard, must change the figure shown, with no
+kernel. The book is built first if _build/html is missing or older than a source.
+Screenshots land in _build/screenshots/: every page as first shown, and each page's
+first explorer before and after its slider moves.
+"""
+
+import functools
+import http.server
+import json
+import re
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from sphinx_external_toc.parsing import parse_toc_yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+HTML = ROOT / "_build" / "html"
+SCREENSHOTS = ROOT / "_build" / "screenshots"
+SOURCES = ("chapters", "intro.md", "_config.yml", "_toc.yml", "references.bib", "references.md",
+           "bpcore", "_vendor")
+BUILD = (str(Path(sys.executable).parent / "jupyter-book"), "build", ".", "--warningiserror",
+         "--keep-going")
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+TIMEOUT_MS = 20_000
+WIDGET_STATE = re.compile(
+    r'<script type="application/vnd\.jupyter\.widget-(state|view)\+json">(.*?)</script>', re.S)
+
+MATHS_REPORT = """() => {
+    const maths = [...document.querySelectorAll('.math')];
+    const prose = document.querySelector('main').cloneNode(true);
+    prose.querySelectorAll('pre, code, script, style, mjx-container').forEach(e => e.remove());
+    return {
+        maths: maths.length,
+        typeset: document.querySelectorAll('mjx-container').length,
+        untypeset: maths.filter(m => !m.querySelector('mjx-container'))
+                        .map(m => m.textContent.slice(0, 80)),
+        raw: ['\\\\(', '\\\\[', '$$'].filter(s => prose.textContent.includes(s)),
+    };
+}"""
+VISIBLE_FIGURES = """explorer => [...explorer.querySelectorAll('img')]
+    .filter(img => img.checkVisibility())
+    .map(img => ({src: img.src, loaded: img.complete && img.naturalWidth > 0}))"""
+
+
+PAGES = list(parse_toc_yaml(ROOT / "_toc.yml"))  # document names, in reading order
+
+
+def newest(paths):
+    """The latest modification time of the files under ``paths`` (caches left out)."""
+    return max((file.stat().st_mtime for path in paths if path.exists()
+                for file in ([path] if path.is_file() else path.rglob("*"))
+                if file.is_file() and not {"__pycache__", ".ipynb_checkpoints"} & set(file.parts)),
+               default=0)
+
+
+def explorer_count(html):
+    """How many explorers a built page displays, read from its stored widget state."""
+    blocks = WIDGET_STATE.findall(html)
+    state = {}
+    for kind, text in blocks:
+        if kind == "state":
+            state = json.loads(text)["state"]
+    return sum("bpcore-explorer" in state.get(json.loads(text)["model_id"], {})
+               .get("state", {}).get("_dom_classes", [])
+               for kind, text in blocks if kind == "view")
+
+
+@pytest.fixture(scope="session")
+def book(pytestconfig):
+    """The built book's folder, built first if missing or older than any source."""
+    if not HTML.is_dir() or newest([HTML]) < newest(ROOT / name for name in SOURCES):
+        writer = pytestconfig.get_terminal_writer()
+        writer.line(f"\nbuilding the book for the browser test: {' '.join(BUILD[1:])} ...",
+                    bold=True)
+        start = time.perf_counter()
+        result = subprocess.run(BUILD, cwd=ROOT, capture_output=True, text=True)
+        if result.returncode:
+            pytest.fail(f"the book build failed:\n{result.stdout[-4000:]}{result.stderr[-4000:]}",
+                        pytrace=False)
+        writer.line(f"built in {time.perf_counter() - start:.0f} s", bold=True)
+    return HTML
+
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    """Serves files without logging every request."""
+
+    def log_message(self, format, *args):
+        """Log nothing."""
+
+
+@pytest.fixture(scope="session")
+def server(book):
+    """The base URL of the built book, served on 127.0.0.1 at a free port."""
+    httpd = http.server.ThreadingHTTPServer(
+        ("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(book)))
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{httpd.server_port}/"
+    httpd.shutdown()
+    httpd.server_close()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Headless Debian Chromium, driven by Playwright."""
+    if not CHROMIUM.exists():
+        pytest.fail(f"Chromium is missing at {CHROMIUM}: install Debian's chromium package "
+                    "(apt-get install chromium); the browser test cannot run without it",
+                    pytrace=False)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(params=["http", "file"])
+def base(request, server, book):
+    """Where the book is opened: the local server, or the folder on disk."""
+    return server if request.param == "http" else book.as_uri() + "/"
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_page_works_offline(browser, base, name):
+    html_file = HTML / f"{name}.html"
+    assert html_file.exists(), f"{name} is in _toc.yml but was not built"
+    explorers = explorer_count(html_file.read_text())
+    shots = SCREENSHOTS / f"{base.split(':')[0]}-{name.replace('/', '-')}"
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    # The theme reads its colour mode from localStorage and complains when there is none.
+    context.add_init_script("localStorage.setItem('mode', 'light')")
+    outside, failed, errors = [], [], []
+
+    def keep_inside(route):
+        if route.request.url.startswith(base):
+            route.continue_()
+        else:
+            outside.append(route.request.url)
+            route.abort("blockedbyclient")
+
+    context.route("**/*", keep_inside)
+    page = context.new_page()
+    page.set_default_timeout(TIMEOUT_MS)
+    def on_response(response):
+        if response.status >= 400:
+            failed.append(f"{response.url}: HTTP {response.status}")
+
+    def on_console(message):
+        if message.type == "error":
+            errors.append(message.text)
+
+    page.on("requestfailed", lambda request: failed.append(f"{request.url}: {request.failure}"))
+    page.on("response", on_response)
+    page.on("console", on_console)
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    try:
+        page.goto(base + f"{name}.html")
+
+        if page.locator(".math").count():  # Sphinx loads MathJax only on pages with maths
+            page.wait_for_function("() => window.MathJax?.startup?.promise")
+            page.evaluate("() => MathJax.startup.promise")
+        maths = page.evaluate(MATHS_REPORT)
+        assert not maths["untypeset"], f"maths left as TeX: {maths['untypeset']}"
+        assert not maths["raw"], f"TeX delimiters {maths['raw']} left in the text"
+        assert maths["typeset"] >= maths["maths"]
+
+        page.wait_for_function(f"() => document.querySelectorAll('.bpcore-explorer').length"
+                               f" === {explorers}")
+        for index in range(explorers):
+            wait_for_one_figure(page, page.locator(".bpcore-explorer").nth(index))
+        page.screenshot(path=f"{shots}.png", full_page=True)
+
+        for index in range(explorers):
+            explorer = page.locator(".bpcore-explorer").nth(index)
+            explorer.scroll_into_view_if_needed()
+            for slider in range(explorer.locator(".noUi-handle").count()):
+                handle = explorer.locator(".noUi-handle").nth(slider)
+                shown = wait_for_one_figure(page, explorer)
+                if index == slider == 0:
+                    explorer.screenshot(path=f"{shots}-explorer-before.png")
+                at_end = handle.get_attribute("aria-valuenow") == handle.get_attribute(
+                    "aria-valuemax")
+                handle.focus()
+                handle.press("ArrowLeft" if at_end else "ArrowRight")
+                page.wait_for_function(
+                    f"explorer => ({VISIBLE_FIGURES})(explorer)[0]?.src !== {json.dumps(shown)}",
+                    arg=explorer.element_handle())
+                wait_for_one_figure(page, explorer)
+                if index == slider == 0:
+                    explorer.screenshot(path=f"{shots}-explorer-after.png")
+
+        page.wait_for_load_state("networkidle")
+    finally:
+        context.close()
+    assert not outside, f"requests outside the book: {outside}"
+    assert not failed, f"failed requests: {failed}"
+    assert not errors, f"console errors: {errors}"
+
+
+def wait_for_one_figure(page, explorer):
+    """Wait until an explorer shows exactly one loaded figure; return that figure's src."""
+    page.wait_for_function(
+        f"explorer => {{ const shown = ({VISIBLE_FIGURES})(explorer);"
+        f" return shown.length === 1 && shown[0].loaded; }}",
+        arg=explorer.element_handle())
+    return explorer.evaluate(f"explorer => ({VISIBLE_FIGURES})(explorer)[0].src")
