@@ -4,14 +4,15 @@ Every page of the table of contents must load with no failed request, no request
 leaving the book and no console error; its maths must be typeset by MathJax; and every
 explorer's slider, moved with the keyboard, must change the figure shown, with no
 kernel. The book is built first if _build/html is missing or older than a source.
-Screenshots land in _build/screenshots/: every page as first shown, and each page's
-first explorer before and after its slider moves.
+Screenshots of the pages served over HTTP land in _build/screenshots/: every page as
+first shown, and each page's first explorer before and after its slider moves.
 """
 
 import functools
 import http.server
 import json
 import re
+import shutil
 import subprocess
 import sys
 import threading
@@ -124,6 +125,14 @@ def browser():
         browser.close()
 
 
+@pytest.fixture(scope="session")
+def screenshots():
+    """An empty folder for this run's screenshots."""
+    shutil.rmtree(SCREENSHOTS, ignore_errors=True)
+    SCREENSHOTS.mkdir(parents=True)
+    return SCREENSHOTS
+
+
 @pytest.fixture(params=["http", "file"])
 def base(request, server, book):
     """Where the book is opened: the local server, or the folder on disk."""
@@ -131,82 +140,119 @@ def base(request, server, book):
 
 
 @pytest.mark.parametrize("name", PAGES)
-def test_page_works_offline(browser, base, name):
+def test_page_works_offline(browser, base, screenshots, name):
     html_file = HTML / f"{name}.html"
     assert html_file.exists(), f"{name} is in _toc.yml but was not built"
-    explorers = explorer_count(html_file.read_text())
-    shots = SCREENSHOTS / f"{base.split(':')[0]}-{name.replace('/', '-')}"
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-
+    shots = screenshots / name.replace("/", "-") if base.startswith("http:") else None
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     # The theme reads its colour mode from localStorage and complains when there is none.
     context.add_init_script("localStorage.setItem('mode', 'light')")
-    outside, failed, errors = [], [], []
+    page, problems = watched_page(context, base)
+    try:
+        page.goto(base + f"{name}.html")
+        check_maths(page)
+        check_explorers(page, explorer_count(html_file.read_text()), shots)
+        wait_for_requests(page, problems)
+    finally:
+        context.close()
+    assert not any(problems.values()), problems
+
+
+def watched_page(context, base):
+    """A new page of ``context`` whose requests may not leave ``base``, and its problem lists.
+
+    ``problems["pending requests"]`` holds the requests still under way.
+    """
+    problems = {"requests outside the book": [], "failed requests": [], "console errors": [],
+                "pending requests": []}
 
     def keep_inside(route):
         if route.request.url.startswith(base):
             route.continue_()
         else:
-            outside.append(route.request.url)
+            problems["requests outside the book"].append(route.request.url)
             route.abort("blockedbyclient")
+
+    def on_request(request):
+        problems["pending requests"].append(request.url)
+
+    def on_finished(request):
+        problems["pending requests"].remove(request.url)
+
+    def on_failed(request):
+        on_finished(request)
+        problems["failed requests"].append(f"{request.url}: {request.failure}")
+
+    def on_response(response):
+        if response.status >= 400:
+            problems["failed requests"].append(f"{response.url}: HTTP {response.status}")
+
+    def on_console(message):
+        if message.type == "error":
+            problems["console errors"].append(message.text)
+
+    def on_error(error):
+        problems["console errors"].append(str(error))
 
     context.route("**/*", keep_inside)
     page = context.new_page()
     page.set_default_timeout(TIMEOUT_MS)
-    def on_response(response):
-        if response.status >= 400:
-            failed.append(f"{response.url}: HTTP {response.status}")
+    for event, handler in (("request", on_request), ("requestfinished", on_finished),
+                           ("requestfailed", on_failed), ("response", on_response),
+                           ("console", on_console), ("pageerror", on_error)):
+        page.on(event, handler)
+    return page, problems
 
-    def on_console(message):
-        if message.type == "error":
-            errors.append(message.text)
 
-    page.on("requestfailed", lambda request: failed.append(f"{request.url}: {request.failure}"))
-    page.on("response", on_response)
-    page.on("console", on_console)
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    try:
-        page.goto(base + f"{name}.html")
+def wait_for_requests(page, problems):
+    """Give the requests still under way the usual time to finish."""
+    deadline = time.monotonic() + TIMEOUT_MS / 1000
+    while problems["pending requests"] and time.monotonic() < deadline:
+        page.wait_for_timeout(100)
 
-        if page.locator(".math").count():  # Sphinx loads MathJax only on pages with maths
-            page.wait_for_function("() => window.MathJax?.startup?.promise")
-            page.evaluate("() => MathJax.startup.promise")
-        maths = page.evaluate(MATHS_REPORT)
-        assert not maths["untypeset"], f"maths left as TeX: {maths['untypeset']}"
-        assert not maths["raw"], f"TeX delimiters {maths['raw']} left in the text"
-        assert maths["typeset"] >= maths["maths"]
 
-        page.wait_for_function(f"() => document.querySelectorAll('.bpcore-explorer').length"
-                               f" === {explorers}")
-        for index in range(explorers):
-            wait_for_one_figure(page, page.locator(".bpcore-explorer").nth(index))
+def check_maths(page):
+    """Wait for MathJax, then check that all the maths is typeset."""
+    if page.locator(".math").count():  # Sphinx loads MathJax only on pages with maths
+        page.wait_for_function("() => window.MathJax?.startup?.promise")
+        page.evaluate("() => MathJax.startup.promise")
+    maths = page.evaluate(MATHS_REPORT)
+    assert not maths["untypeset"], f"maths left as TeX: {maths['untypeset']}"
+    assert not maths["raw"], f"TeX delimiters {maths['raw']} left in the text"
+    assert maths["typeset"] >= maths["maths"]
+
+
+def check_explorers(page, count, shots):
+    """Wait for ``count`` explorers; move each slider by keyboard and see the figure change.
+
+    With ``shots``, a path prefix, save the page and its first explorer before and after.
+    """
+    page.wait_for_function(
+        f"() => document.querySelectorAll('.bpcore-explorer').length === {count}")
+    explorers = [page.locator(".bpcore-explorer").nth(index) for index in range(count)]
+    for explorer in explorers:
+        wait_for_one_figure(page, explorer)
+    if shots:  # a full page takes seconds: once per page is enough
         page.screenshot(path=f"{shots}.png", full_page=True)
-
-        for index in range(explorers):
-            explorer = page.locator(".bpcore-explorer").nth(index)
-            explorer.scroll_into_view_if_needed()
-            for slider in range(explorer.locator(".noUi-handle").count()):
-                handle = explorer.locator(".noUi-handle").nth(slider)
-                shown = wait_for_one_figure(page, explorer)
-                if index == slider == 0:
-                    explorer.screenshot(path=f"{shots}-explorer-before.png")
-                at_end = handle.get_attribute("aria-valuenow") == handle.get_attribute(
-                    "aria-valuemax")
-                handle.focus()
-                handle.press("ArrowLeft" if at_end else "ArrowRight")
-                page.wait_for_function(
-                    f"explorer => ({VISIBLE_FIGURES})(explorer)[0]?.src !== {json.dumps(shown)}",
-                    arg=explorer.element_handle())
-                wait_for_one_figure(page, explorer)
-                if index == slider == 0:
-                    explorer.screenshot(path=f"{shots}-explorer-after.png")
-
-        page.wait_for_load_state("networkidle")
-    finally:
-        context.close()
-    assert not outside, f"requests outside the book: {outside}"
-    assert not failed, f"failed requests: {failed}"
-    assert not errors, f"console errors: {errors}"
+    for index, explorer in enumerate(explorers):
+        explorer.scroll_into_view_if_needed()
+        handles = explorer.locator(".noUi-handle")
+        for slider in range(handles.count()):
+            first = shots and index == slider == 0
+            handle = handles.nth(slider)
+            shown = wait_for_one_figure(page, explorer)
+            if first:
+                explorer.screenshot(path=f"{shots}-explorer-before.png")
+            at_end = handle.get_attribute("aria-valuenow") == handle.get_attribute(
+                "aria-valuemax")
+            handle.focus()
+            handle.press("ArrowLeft" if at_end else "ArrowRight")
+            page.wait_for_function(
+                f"explorer => ({VISIBLE_FIGURES})(explorer)[0]?.src !== {json.dumps(shown)}",
+                arg=explorer.element_handle())
+            wait_for_one_figure(page, explorer)
+            if first:
+                explorer.screenshot(path=f"{shots}-explorer-after.png")
 
 
 def wait_for_one_figure(page, explorer):
