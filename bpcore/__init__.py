@@ -7,7 +7,9 @@ on first use (``bpcore.plots``, ``bpcore.widgets``); the digits data needs sciki
 import importlib
 
 from . import data, init, optim
+from .blocks import Residual
 from .checks import NonFiniteError, ShapeError
+from .clip import clip_grad_norm
 from .data import blobs, circles, digits, moons, spiral, xor
 from .gradcheck import GradcheckReport, gradcheck, numerical_gradient, relative_error
 from .layers import (
@@ -40,10 +42,10 @@ def __getattr__(name):
 
 
 __all__ = [
-    "MLP", "SGD", "Adam", "BCEWithLogitsLoss", "CrossEntropyLoss", "Dual", "GradcheckReport",
-    "History", "Identity", "LeakyReLU", "Linear", "MSELoss", "Module", "NonFiniteError",
-    "Parameter", "RMSprop", "ReLU", "Sequential", "ShapeError", "Sigmoid", "Tanh",
-    "TrainingDivergedWarning", "Value", "accuracy", "blobs", "circles", "data", "digits",
-    "fit", "gradcheck", "init", "moons", "numerical_gradient", "optim", "relative_error",
-    "spiral", "xor",
+    "Adam", "BCEWithLogitsLoss", "CrossEntropyLoss", "Dual", "GradcheckReport", "History",
+    "Identity", "LeakyReLU", "Linear", "MLP", "MSELoss", "Module", "NonFiniteError",
+    "Parameter", "RMSprop", "ReLU", "Residual", "SGD", "Sequential", "ShapeError",
+    "Sigmoid", "Tanh", "TrainingDivergedWarning", "Value", "accuracy", "blobs", "circles",
+    "clip_grad_norm", "data", "digits", "fit", "gradcheck", "init", "moons",
+    "numerical_gradient", "optim", "relative_error", "spiral", "xor",
 ]

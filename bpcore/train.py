@@ -10,7 +10,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .checks import NonFiniteError, ShapeError, as_float_array, check_finite
+from . import clip
+from .checks import NonFiniteError, ShapeError, as_float_array, check_finite, check_positive
 from .losses import BCEWithLogitsLoss, CrossEntropyLoss
 
 
@@ -83,17 +84,23 @@ def _check_count(value, name):
         raise ValueError(f"{name} must be a positive integer, got {value!r}")
 
 
-def fit(model, loss, optimizer, X, y, *, epochs=100, batch_size=None, seed=0, progress=None):
+def fit(model, loss, optimizer, X, y, *, epochs=100, batch_size=None, seed=0, progress=None,
+        clip_grad_norm=None):
     """Train ``model`` on (X, y) and return its History.
 
     Each epoch visits the samples in a seeded random order, ``batch_size`` at a time (all at
     once if None); each step is zero_grad, forward, loss, backward, optimizer step.
     ``progress(epoch, history)``, if given, is called after every epoch.
+    ``clip_grad_norm``, if given, caps the global gradient norm at that value between the
+    backward pass and the step (see :func:`bpcore.clip.clip_grad_norm`); the History still
+    records the gradient norms the backward pass produced, before clipping.
     """
     X, y = _check_data(X, y)
     _check_count(epochs, "epochs")
     batch_size = len(X) if batch_size is None else batch_size
     _check_count(batch_size, "batch_size")
+    if clip_grad_norm is not None:
+        check_positive(clip_grad_norm, "clip_grad_norm")
     rng = np.random.default_rng(seed)
     weights = [(name, p) for name, p in model.named_parameters() if p.data.ndim == 2]
     history = History(weight_names=[name for name, _ in weights])
@@ -115,6 +122,8 @@ def fit(model, loss, optimizer, X, y, *, epochs=100, batch_size=None, seed=0, pr
                     return history
                 model.backward(loss.backward())
                 norm_sums += [np.linalg.norm(p.grad) for _, p in weights]
+                if clip_grad_norm is not None:
+                    clip.clip_grad_norm(model.parameters(), clip_grad_norm)
                 optimizer.step()
             total_loss += batch_loss * len(batch)
             if classifying:
