@@ -513,7 +513,11 @@ def draw_loss_curve(ax, history, *, color="C0", label=None, logy=True, ylim=None
         if loss.size:
             ylim = (min(loss.min() / 2, 1e149), min(loss.max() * 2, 1e150))
     if logy:
+        from matplotlib.ticker import NullLocator
+
         ax.set_yscale("log")
+        if ylim is not None and ylim[1] / ylim[0] > 1e3:
+            ax.yaxis.set_minor_locator(NullLocator())  # many decades: label decades only
     if ylim is not None:
         ax.set_ylim(ylim)
     ax.plot(epochs, history.loss, color=color, lw=1.6, label=label, gid="loss")
