@@ -1,7 +1,7 @@
 """Gradient checking: compare backpropagated gradients with central finite differences.
 
 Central difference: ∂f/∂x_i ≈ (f(x + h e_i) - f(x - h e_i)) / (2h), with error O(h²).
-Relative error: |a - n| / max(|a|, |n|, 1e-8), elementwise; the check reports its maximum.
+Relative error: ``|a - n| / max(|a|, |n|, 1e-8)``, elementwise; the check reports its maximum.
 """
 
 from dataclasses import dataclass
@@ -34,7 +34,7 @@ def numerical_gradient(f, x, h=1e-6):
 
 
 def relative_error(analytic, numeric):
-    """max over entries of |a - n| / max(|a|, |n|, 1e-8)."""
+    """Max over entries of ``|a - n| / max(|a|, |n|, 1e-8)``."""
     analytic, numeric = np.asarray(analytic, np.float64), np.asarray(numeric, np.float64)
     if analytic.shape != numeric.shape:
         raise ValueError(f"shapes differ: analytic {analytic.shape}, numeric {numeric.shape}")

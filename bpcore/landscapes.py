@@ -81,7 +81,7 @@ CRATERS_MINIMA = ((1.3986345261258313, 1.399729789057851),
 
 
 def craters(w):
-    """A bowl with three pits: L(w) = |w|^2 / 20 - sum_k d_k exp(-|w - c_k|^2 / 2)."""
+    """A bowl with three pits: ``L(w) = |w|^2 / 20 - sum_k d_k exp(-|w - c_k|^2 / 2)``."""
     w = np.asarray(w, dtype=np.float64)
     offsets = w[..., None, :] - _CRATER_CENTRES
     pits = _CRATER_DEPTHS * np.exp(-0.5 * (offsets**2).sum(axis=-1))
@@ -89,7 +89,7 @@ def craters(w):
 
 
 def craters_grad(w):
-    """The gradient of ``craters``: w / 10 + sum_k d_k exp(-|w - c_k|^2 / 2) (w - c_k)."""
+    """The gradient of ``craters``: ``w / 10 + sum_k d_k exp(-|w - c_k|^2 / 2) (w - c_k)``."""
     w = np.asarray(w, dtype=np.float64)
     offsets = w[..., None, :] - _CRATER_CENTRES
     pits = _CRATER_DEPTHS * np.exp(-0.5 * (offsets**2).sum(axis=-1))
@@ -152,7 +152,7 @@ def classify_path(path, minimum, *, crawl_fraction=0.1):
     error flips sign but keeps its size; ``"oscillating"`` if it flips sign and
     shrinks; otherwise the walk is monotone, ``"crawling"`` if the last error is still
     more than ``crawl_fraction`` of the first, else ``"converging"``. Errors below
-    1e-12 of max(|e_0|, |minimum|) count as zero, so rounding noise at the bottom is
+    1e-12 of ``max(|e_0|, |minimum|)`` count as zero, so rounding noise at the bottom is
     not mistaken for oscillation.
     """
     errors = np.asarray(path, dtype=np.float64) - minimum

@@ -55,7 +55,7 @@ class MSELoss(Loss):
 class BCEWithLogitsLoss(Loss):
     """Binary cross-entropy on logits z: L = mean(-y log σ(z) - (1 - y) log(1 - σ(z))).
 
-    Stable form: max(z, 0) - z·y + log(1 + e^{-|z|}). Gradient: (σ(z) - y) / N.
+    Stable form: ``max(z, 0) - z·y + log(1 + exp(-|z|))``. Gradient: (σ(z) - y) / N.
     """
 
     def forward(self, prediction, target):
