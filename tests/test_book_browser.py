@@ -25,8 +25,8 @@ from sphinx_external_toc.parsing import parse_toc_yaml
 ROOT = Path(__file__).resolve().parent.parent
 HTML = ROOT / "_build" / "html"
 SCREENSHOTS = ROOT / "_build" / "screenshots"
-SOURCES = ("chapters", "intro.md", "_config.yml", "_toc.yml", "references.bib", "references.md",
-           "bpcore", "_vendor")
+SOURCES = ("chapters", "backmatter", "_ext", "intro.md", "_config.yml", "_toc.yml",
+           "references.bib", "references.md", "bpcore", "_vendor")
 BUILD = (str(Path(sys.executable).parent / "jupyter-book"), "build", ".", "--warningiserror",
          "--keep-going")
 CHROMIUM = Path("/usr/bin/chromium")
