@@ -13,9 +13,9 @@ and reports the step time, the ratio step / products, and the step's GFLOP/s (2�
 product). It also times what one slider position in the book costs: ``bpcore.fit`` on a
 2-16-16-3 ReLU network, 300 spiral points, 300 full-batch epochs with Adam (lr 0.02).
 
-The three step variants run in rotation, one call each per round, so the slow spells of a
-shared machine fall on all of them; each time is the median over rounds. Such spells still
-move the ratios from run to run, so compare a few runs rather than single numbers.
+The three step variants take turns in blocks of consecutive calls (see ``median_times``).
+A shared machine still has slow spells that move the ratios from run to run, so compare a
+few runs rather than single numbers.
 
 Usage: ``python benchmarks/train_step.py [--quick]``
 """
@@ -37,18 +37,26 @@ SPIRAL_EPOCHS = 300
 SPIRAL_TARGET_MS = 150.0
 
 
-def median_times(functions, rounds, warmup):
-    """Median wall time in seconds of each function, calling them in rotation."""
-    for _ in range(warmup):
-        for function in functions:
+def median_times(functions, rounds, block, warmup):
+    """Median wall time in seconds of one call of each function.
+
+    Each round calls every function ``block`` times in a row, as a training loop would, then
+    moves on to the next, so slow spells of the machine fall on all of them. The blocks
+    matter: strictly alternating single calls made the memory allocator hand the float64
+    step's large temporaries back to the system and fault them in again, hundreds of page
+    faults per step that a training loop never pays.
+    """
+    for function in functions:
+        for _ in range(warmup):
             function()
-    samples = np.empty((rounds, len(functions)))
+    samples = np.empty((len(functions), rounds * block))
     for round_index in range(rounds):
-        for column, function in enumerate(functions):
-            start = time.perf_counter()
-            function()
-            samples[round_index, column] = time.perf_counter() - start
-    return np.median(samples, axis=0)
+        for row, function in enumerate(functions):
+            for call in range(round_index * block, (round_index + 1) * block):
+                start = time.perf_counter()
+                function()
+                samples[row, call] = time.perf_counter() - start
+    return np.median(samples, axis=1)
 
 
 def step_operands(dtype, rng):
@@ -139,7 +147,7 @@ def check_same_update(X, y, dtype):
         np.testing.assert_allclose(parameter.data, mine, rtol=tolerance, atol=tolerance)
 
 
-def bench_step(dtype, rounds, warmup):
+def bench_step(dtype, rounds, block, warmup):
     """Times (bpcore step, matmuls only, NumPy step) in seconds and the FLOPs of a step."""
     rng = np.random.default_rng(0)
     X = rng.standard_normal((BATCH, SIZES[0])).astype(dtype)
@@ -148,7 +156,8 @@ def bench_step(dtype, rounds, warmup):
     bpcore_step, model = make_bpcore_step(X, y, dtype)
     numpy_step = make_numpy_step(X, y, [p.data.copy() for p in model.parameters()])
     operands = step_operands(dtype, rng)
-    times = median_times([bpcore_step, make_matmul_only(operands), numpy_step], rounds, warmup)
+    functions = [bpcore_step, make_matmul_only(operands), numpy_step]
+    times = median_times(functions, rounds, block, warmup)
     return times, flop_count(operands)
 
 
@@ -175,20 +184,21 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="few repeats: a fast, rough run")
     args = parser.parse_args()
-    rounds, warmup, spiral_runs = (20, 3, 3) if args.quick else (300, 20, 7)
+    rounds, block, warmup, spiral_runs = (4, 5, 3, 3) if args.quick else (30, 10, 20, 7)
 
     architecture = "-".join(map(str, SIZES))
     load = os.getloadavg()[0]
     print(f"MLP {architecture}, ReLU, cross-entropy, SGD lr {LR}, batch {BATCH}; "
           f"NumPy {np.__version__}, {os.cpu_count()} CPUs, load average {load:.1f}")
-    print(f"median of {rounds} rounds after {warmup} warm-up rounds; "
-          f"ratio = time / matmul-only time (target for bpcore float32: ≤ {RATIO_TARGET})\n")
+    print(f"median of {rounds * block} calls ({rounds} rounds of {block} in a row) after "
+          f"{warmup} warm-up calls each")
+    print(f"ratio = time / matmul-only time (target for bpcore float32: ≤ {RATIO_TARGET})\n")
     header = (f"{'dtype':<8} {'matmul only':>12} {'bpcore step':>12} {'ratio':>6} "
               f"{'GFLOP/s':>8} {'NumPy step':>11} {'ratio':>6}  target")
     print(header)
     print("-" * len(header))
     for dtype in (np.float32, np.float64):
-        (step, matmuls, hand_written), flops = bench_step(dtype, rounds, warmup)
+        (step, matmuls, hand_written), flops = bench_step(dtype, rounds, block, warmup)
         ratio = step / matmuls
         target = verdict(ratio <= RATIO_TARGET) if dtype == np.float32 else "-"
         print(f"{np.dtype(dtype).name:<8} {matmuls * 1e3:>9.3f} ms {step * 1e3:>9.3f} ms "
