@@ -58,8 +58,8 @@ def test_layout_keeps_the_nodes_of_a_column_at_least_a_row_apart():
 
 
 def test_graph_spread_moves_only_what_overlaps():
-    assert plots._graph_spread([3.0, 1.0, -2.0]) == [3.0, 1.0, -2.0]
-    assert plots._graph_spread([0.0, 0.0]) == [0.5, -0.5]
+    assert plots.graph._graph_spread([3.0, 1.0, -2.0]) == [3.0, 1.0, -2.0]
+    assert plots.graph._graph_spread([0.0, 0.0]) == [0.5, -0.5]
 
 
 def test_sum_times_c_has_five_nodes_and_four_edges_in_both_directions():

@@ -160,7 +160,7 @@ def test_draw_lr_spiral_draws_a_precomputed_run_without_training_again(monkeypat
     def no_training(*args, **kwargs):
         raise AssertionError("draw_lr_spiral trained although the run was given")
 
-    monkeypatch.setattr(plots, "train_spiral", no_training)
+    monkeypatch.setattr(plots.training, "train_spiral", no_training)
     fig = Figure()
     plots.draw_lr_spiral(fig, 1.0, runs={1.0: run})
     assert fig.get_suptitle().startswith(r"$\eta = 1$:")
@@ -174,7 +174,7 @@ def test_draw_lr_spiral_shows_a_diverged_run_as_such_and_silences_its_warning(mo
         warnings.warn(message, bpcore.TrainingDivergedWarning, stacklevel=2)
         return model, history([1.0], [0.3], diverged=True, message=message), X, y
 
-    monkeypatch.setattr(plots, "train_spiral", diverging)
+    monkeypatch.setattr(plots.training, "train_spiral", diverging)
     fig = Figure()
     with warnings.catch_warnings():
         warnings.simplefilter("error")
@@ -208,8 +208,8 @@ def test_draw_network_draws_every_node_edge_and_label():
     assert texts("backward") == ["d", "d1", "d3"]
     assert texts("edge") == sorted(["w11", "w12", "w13", "w21", "w22", "w23", "v1", "v2", "v3"])
     colours = {text.get_gid(): text.get_color() for text in ax.texts}
-    assert colours["forward"] == plots.NETWORK_VALUE_COLOR
-    assert colours["backward"] == plots.NETWORK_GRADIENT_COLOR
+    assert colours["forward"] == plots.VALUE_COLOR
+    assert colours["backward"] == plots.GRADIENT_COLOR
 
 
 def test_draw_loss_curve_copes_with_a_loss_near_the_float64_limit():
