@@ -14,6 +14,7 @@ the built HTML book and a reader sees every result before running anything.
 """
 
 import argparse
+import os
 import time
 from pathlib import Path
 
@@ -26,6 +27,10 @@ CHAPTERS = ROOT / "chapters"
 CELL_TIMEOUT = 120  # seconds
 BOOTSTRAP_TAG = "remove-cell"
 BOOTSTRAP_START = "try:\n    import bpcore\n"
+
+# One BLAS thread: faster for the chapters' small matrices, and the same setting as the
+# test run (chapters/conftest.py), which the kernels inherit.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 
 def bootstrap_source():
