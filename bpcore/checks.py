@@ -58,6 +58,12 @@ def check_positive(value, name):
         raise ValueError(f"{name} must be a positive finite number, got {value!r}")
 
 
+def check_positive_int(value, name):
+    """Raise ValueError unless ``value`` is a whole number ≥ 1 (a size or a count)."""
+    if not isinstance(value, (int, np.integer)) or isinstance(value, bool) or value < 1:
+        raise ValueError(f"{name} must be a positive integer, got {value!r}")
+
+
 def check_unit_interval(value, name):
     """Raise ValueError unless 0 <= value < 1 (momentum and moving-average coefficients)."""
     if not (isinstance(value, (int, float, np.number)) and 0 <= value < 1):

@@ -9,10 +9,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-
-def _check_size(value, name):
-    if not isinstance(value, (int, np.integer)) or isinstance(value, bool) or value < 1:
-        raise ValueError(f"{name} must be a positive integer, got {value!r}")
+from .checks import check_positive, check_positive_int
 
 
 def _check_noise(noise):
@@ -31,7 +28,7 @@ def xor(repeats=1, noise=0.0, seed=0, dtype=np.float64):
     With ``noise`` > 0, Gaussian noise of that standard deviation is added to the inputs.
     Returns X (4·repeats, 2) and y (4·repeats,); with repeats=1 and no noise, in that order.
     """
-    _check_size(repeats, "repeats")
+    check_positive_int(repeats, "repeats")
     _check_noise(noise)
     corners = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=np.float64)
     X = np.tile(corners, (repeats, 1))
@@ -47,8 +44,8 @@ def spiral(n_per_class=100, n_classes=3, noise=0.2, seed=0, dtype=np.float64):
     Arm k: radius r ∈ [0, 1], angle θ = 4(k + r) + noise·N(0, 1); point (r sin θ, r cos θ).
     Returns X (n_per_class·K, 2) and y (n_per_class·K,), grouped by class.
     """
-    _check_size(n_per_class, "n_per_class")
-    _check_size(n_classes, "n_classes")
+    check_positive_int(n_per_class, "n_per_class")
+    check_positive_int(n_classes, "n_classes")
     _check_noise(noise)
     rng = np.random.default_rng(seed)
     radius = np.tile(np.linspace(0.0, 1.0, n_per_class), n_classes)
@@ -64,12 +61,11 @@ def blobs(n_per_class=50, centers=((-1.5, -1.0), (1.5, 1.0)), std=1.0, seed=0,
 
     Returns X (n_per_class·K, 2) and y (n_per_class·K,), shuffled.
     """
-    _check_size(n_per_class, "n_per_class")
+    check_positive_int(n_per_class, "n_per_class")
     centers = np.asarray(centers, dtype=np.float64)
     if centers.ndim != 2 or len(centers) < 1:
         raise ValueError(f"centers must be a list of points, got shape {centers.shape}")
-    if not (np.isfinite(std) and std > 0):
-        raise ValueError(f"std must be a positive finite number, got {std!r}")
+    check_positive(std, "std")
     rng = np.random.default_rng(seed)
     y = np.repeat(np.arange(len(centers)), n_per_class)
     X = centers[y] + std * rng.standard_normal((len(y), centers.shape[1]))
@@ -81,7 +77,7 @@ def moons(n=200, noise=0.1, seed=0, dtype=np.float64):
 
     Returns X (n, 2) and y (n,), shuffled; noise is the std of added Gaussian noise.
     """
-    _check_size(n, "n")
+    check_positive_int(n, "n")
     _check_noise(noise)
     rng = np.random.default_rng(seed)
     n_upper = n // 2 + n % 2
@@ -101,7 +97,7 @@ def circles(n=200, noise=0.05, factor=0.5, seed=0, dtype=np.float64):
 
     Returns X (n, 2) and y (n,), shuffled.
     """
-    _check_size(n, "n")
+    check_positive_int(n, "n")
     _check_noise(noise)
     if not 0 < factor < 1:
         raise ValueError(f"factor must lie strictly between 0 and 1, got {factor!r}")

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .checks import as_float_array
+from .checks import as_float_array, check_positive
 
 
 def numerical_gradient(f, x, h=1e-6):
@@ -16,8 +16,7 @@ def numerical_gradient(f, x, h=1e-6):
 
     ``x`` is perturbed in place one entry at a time and restored afterwards.
     """
-    if not (np.isfinite(h) and h > 0):
-        raise ValueError(f"the step h must be a positive finite number, got {h!r}")
+    check_positive(h, "the step h")
     gradient = np.zeros_like(x, dtype=np.float64)
     flat_x, flat_gradient = x.reshape(-1), gradient.reshape(-1)
     if not np.shares_memory(flat_x, x):

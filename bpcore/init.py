@@ -7,6 +7,8 @@ to layer: Var(W) = 2 / (fan_in + fan_out) for Xavier, Var(W) = 2 / fan_in for He
 
 import numpy as np
 
+from .checks import check_positive
+
 
 def zeros(fan_in, fan_out, rng, dtype=np.float64):
     """W = 0: every unit in a layer computes the same thing, so symmetry is never broken."""
@@ -15,8 +17,7 @@ def zeros(fan_in, fan_out, rng, dtype=np.float64):
 
 def normal(std):
     """A scheme drawing W ~ N(0, std²) with a fixed standard deviation, whatever the fan."""
-    if not (np.isfinite(std) and std > 0):
-        raise ValueError(f"std must be a positive finite number, got {std!r}")
+    check_positive(std, "std")
 
     def normal_fixed_std(fan_in, fan_out, rng, dtype=np.float64):
         return (std * rng.standard_normal((fan_in, fan_out))).astype(dtype)

@@ -7,7 +7,7 @@ and returns ``∂L/∂x``.
 
 import numpy as np
 
-from .checks import ShapeError, as_float_array, check_finite
+from .checks import ShapeError, as_float_array, check_finite, check_positive_int
 from .init import get_scheme
 
 
@@ -86,9 +86,8 @@ class Linear(Module):
 
     def __init__(self, in_features, out_features, *, init="xavier_uniform", rng=None,
                  dtype=np.float64):
-        for name, size in (("in_features", in_features), ("out_features", out_features)):
-            if not isinstance(size, (int, np.integer)) or isinstance(size, bool) or size < 1:
-                raise ValueError(f"{name} must be a positive integer, got {size!r}")
+        check_positive_int(in_features, "in_features")
+        check_positive_int(out_features, "out_features")
         dtype = np.dtype(dtype)
         if dtype.kind != "f":
             raise TypeError(f"dtype must be a floating type such as float64, got {dtype}")

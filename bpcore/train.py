@@ -11,7 +11,14 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from . import clip
-from .checks import NonFiniteError, ShapeError, as_float_array, check_finite, check_positive
+from .checks import (
+    NonFiniteError,
+    ShapeError,
+    as_float_array,
+    check_finite,
+    check_positive,
+    check_positive_int,
+)
 from .losses import BCEWithLogitsLoss, CrossEntropyLoss
 
 
@@ -79,11 +86,6 @@ def _check_data(X, y):
     return X, y
 
 
-def _check_count(value, name):
-    if not isinstance(value, (int, np.integer)) or isinstance(value, bool) or value < 1:
-        raise ValueError(f"{name} must be a positive integer, got {value!r}")
-
-
 def fit(model, loss, optimizer, X, y, *, epochs=100, batch_size=None, seed=0, progress=None,
         clip_grad_norm=None):
     """Train ``model`` on (X, y) and return its History.
@@ -96,9 +98,9 @@ def fit(model, loss, optimizer, X, y, *, epochs=100, batch_size=None, seed=0, pr
     records the gradient norms the backward pass produced, before clipping.
     """
     X, y = _check_data(X, y)
-    _check_count(epochs, "epochs")
+    check_positive_int(epochs, "epochs")
     batch_size = len(X) if batch_size is None else batch_size
-    _check_count(batch_size, "batch_size")
+    check_positive_int(batch_size, "batch_size")
     if clip_grad_norm is not None:
         check_positive(clip_grad_norm, "clip_grad_norm")
     rng = np.random.default_rng(seed)
