@@ -36,7 +36,38 @@ def _check_power(base, exponent):
         raise ZeroDivisionError(f"0 ** {exponent} is undefined")
 
 
-class Value:
+class _DerivedOperators:
+    """Operators expressed through ``+``, ``*``, ``**`` and ``_lift``, shared by Value and Dual.
+
+    A subclass's ``_primal`` is the plain number it carries (``.data`` or ``.value``).
+    """
+
+    def __neg__(self):
+        return self * -1.0
+
+    def __sub__(self, other):
+        return self + (-self._lift(other))
+
+    def __truediv__(self, other):
+        other = self._lift(other)
+        if other._primal == 0:
+            raise ZeroDivisionError(f"division of a {type(self).__name__} by zero")
+        return self * other**-1
+
+    def __radd__(self, other):
+        return self + other
+
+    def __rmul__(self, other):
+        return self * other
+
+    def __rsub__(self, other):
+        return self._lift(other) - self
+
+    def __rtruediv__(self, other):
+        return self._lift(other) / self
+
+
+class Value(_DerivedOperators):
     """A scalar node in a computational graph, with ``.data`` and ``.grad``.
 
     ``parents`` are the Values this one was computed from, ``op`` names the operation, and
@@ -61,6 +92,10 @@ class Value:
     def __repr__(self):
         name = f"{self.label}: " if self.label else ""
         return f"Value({name}data={self.data:.6g}, grad={self.grad:.6g})"
+
+    @property
+    def _primal(self):
+        return self.data
 
     @staticmethod
     def _lift(other):
@@ -108,31 +143,6 @@ class Value:
         s = _sigmoid(self.data)
         return Value(s, (self,), "sigmoid", (s * (1.0 - s),))
 
-    # --- operations expressed through the ones above ----------------------------------------
-    def __neg__(self):
-        return self * -1.0
-
-    def __sub__(self, other):
-        return self + (-self._lift(other))
-
-    def __truediv__(self, other):
-        other = self._lift(other)
-        if other.data == 0:
-            raise ZeroDivisionError("division of a Value by zero")
-        return self * other**-1
-
-    def __radd__(self, other):
-        return self + other
-
-    def __rmul__(self, other):
-        return self * other
-
-    def __rsub__(self, other):
-        return self._lift(other) - self
-
-    def __rtruediv__(self, other):
-        return self._lift(other) / self
-
     # --- the backward pass -------------------------------------------------------------------
     def topological_order(self):
         """All nodes this Value depends on, each listed after all of its parents.
@@ -169,7 +179,7 @@ class Value:
                 parent.grad += local * node.grad
 
 
-class Dual:
+class Dual(_DerivedOperators):
     """A dual number ``value + derivative·ε`` with ε² = 0: forward-mode differentiation.
 
     Seeding an input with ``derivative=1`` and evaluating a function gives f(x) in
@@ -182,6 +192,10 @@ class Dual:
 
     def __repr__(self):
         return f"Dual(value={self.value:.6g}, derivative={self.derivative:.6g})"
+
+    @property
+    def _primal(self):
+        return self.value
 
     @staticmethod
     def _lift(other):
@@ -228,27 +242,3 @@ class Dual:
         """(σ(a), σ(a)(1 - σ(a))·b)."""
         s = _sigmoid(self.value)
         return Dual(s, s * (1.0 - s) * self.derivative)
-
-    def __neg__(self):
-        return self * -1.0
-
-    def __sub__(self, other):
-        return self + (-self._lift(other))
-
-    def __truediv__(self, other):
-        other = self._lift(other)
-        if other.value == 0:
-            raise ZeroDivisionError("division of a Dual by zero")
-        return self * other**-1
-
-    def __radd__(self, other):
-        return self + other
-
-    def __rmul__(self, other):
-        return self * other
-
-    def __rsub__(self, other):
-        return self._lift(other) - self
-
-    def __rtruediv__(self, other):
-        return self._lift(other) / self
