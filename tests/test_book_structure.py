@@ -1,17 +1,23 @@
 """The book's structure: chapters and table of contents agree, and every chapter is stored
-executed, opens with the Colab bootstrap cell and carries the state of its widgets."""
+executed, opens with the Colab bootstrap cell and carries the state of its widgets (which the
+build checks too, with _ext/widget_state.py)."""
 
+import json
+import subprocess
+import sys
+import uuid
 from pathlib import Path
 
 import nbformat
 import pytest
 import yaml
 from sphinx_external_toc.parsing import parse_toc_yaml
+from widget_state import WIDGET_STATE, WIDGET_VIEW, stale_widget_views
 
 ROOT = Path(__file__).resolve().parent.parent
 CHAPTERS = sorted((ROOT / "chapters").glob("*.ipynb"))
-WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
-WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
+WITH_EXPLORERS = ROOT / "chapters" / "01_gradient_descent.ipynb"  # two slider explorers
+JUPYTER_BOOK = str(Path(sys.executable).parent / "jupyter-book")
 
 
 def bootstrap_source():
@@ -50,7 +56,62 @@ def test_chapter_is_stored_executed_with_its_widget_state(path):
     counts = [cell.execution_count for cell in code]
     assert counts == list(range(1, len(code) + 1)), \
         "not executed top to bottom in one fresh kernel: run scripts/execute_notebooks.py"
-    views = {output.data[WIDGET_VIEW]["model_id"] for cell in code for output in cell.outputs
-             if WIDGET_VIEW in output.get("data", {})}
-    state = notebook.metadata.get("widgets", {}).get(WIDGET_STATE, {}).get("state", {})
-    assert views <= state.keys(), "widgets shown without their stored state"
+    assert not stale_widget_views(notebook), \
+        "widgets shown without their stored state: run scripts/execute_notebooks.py"
+
+
+def view_ids(notebook):
+    """The model ids of the notebook's widget views, in order."""
+    return [output.data[WIDGET_VIEW]["model_id"] for cell in notebook.cells
+            for output in cell.get("outputs", []) if WIDGET_VIEW in output.get("data", {})]
+
+
+def with_new_model_ids(widgets, model_ids=None):
+    """Widget metadata as another run stores it: the same widgets under fresh model ids (all,
+    or those given), as JupyterLab leaves beside the outputs of a later run."""
+    text = json.dumps(widgets)
+    for model_id in model_ids or widgets[WIDGET_STATE]["state"]:
+        text = text.replace(model_id, uuid.uuid4().hex)
+    return json.loads(text)
+
+
+def test_widget_views_without_stored_state_are_found():
+    notebook = nbformat.read(WITH_EXPLORERS, as_version=4)
+    views = view_ids(notebook)
+    assert len(views) == 2 and stale_widget_views(notebook) == []
+    widgets = notebook.metadata["widgets"]
+    notebook.metadata["widgets"] = with_new_model_ids(widgets, views[:1])
+    assert stale_widget_views(notebook) == views[:1]
+    notebook.metadata["widgets"] = with_new_model_ids(widgets)
+    assert stale_widget_views(notebook) == views
+    del notebook.metadata["widgets"]
+    assert stale_widget_views(notebook) == views
+
+
+def test_build_fails_on_widgets_without_stored_state(tmp_path):
+    """A throw-away book whose two chapters show a widget: one with the widget state of
+    another run, one with none. The build must stop and name both, with the fix."""
+    (tmp_path / "_config.yml").write_text(
+        "title: stale widgets\n"
+        "execute:\n  execute_notebooks: \"off\"\n"
+        f"sphinx:\n  local_extensions:\n    widget_state: {json.dumps(str(ROOT / '_ext'))}\n")
+    (tmp_path / "_toc.yml").write_text(
+        "format: jb-book\nroot: intro\nchapters:\n  - file: chapters/lab\n  - file: chapters/bare\n")
+    (tmp_path / "intro.md").write_text("# Intro\n")
+    (tmp_path / "chapters").mkdir()
+    view = {"version_major": 2, "version_minor": 0, "model_id": uuid.uuid4().hex}
+    output = nbformat.v4.new_output("display_data", {WIDGET_VIEW: view, "text/plain": "Stack()"})
+    cells = [nbformat.v4.new_markdown_cell("# Explorer"),
+             nbformat.v4.new_code_cell("explorer", execution_count=1, outputs=[output])]
+    other_run = {WIDGET_STATE: {"version_major": 2, "version_minor": 0,
+                                "state": {uuid.uuid4().hex: {"model_name": "StackModel"}}}}
+    nbformat.write(nbformat.v4.new_notebook(cells=cells, metadata={"widgets": other_run}),
+                   tmp_path / "chapters" / "lab.ipynb")
+    nbformat.write(nbformat.v4.new_notebook(cells=cells), tmp_path / "chapters" / "bare.ipynb")
+    result = subprocess.run([JUPYTER_BOOK, "build", str(tmp_path), "--warningiserror",
+                             "--keep-going"], capture_output=True, text=True, timeout=120)
+    log = result.stdout + result.stderr
+    assert result.returncode != 0, log
+    for name in ("chapters/lab.ipynb", "chapters/bare.ipynb"):
+        assert (f"{name}: 1 widget view(s) without stored state; "
+                f"fix: python scripts/execute_notebooks.py {name}") in log, log
