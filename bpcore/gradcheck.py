@@ -63,6 +63,19 @@ class GradcheckReport:
         """True when every relative error is below ``tolerance``."""
         return self.max_error < tolerance
 
+    def summary(self, tolerance=1e-7):
+        """One line on how the errors compare with ``tolerance``, naming the arrays that fail.
+
+        The errors of a correct backward pass are rounding noise whose digits differ from one
+        machine (BLAS kernel, thread count) to the next; this line does not print them.
+        """
+        failing = {name: error for name, error in self.errors.items() if not error < tolerance}
+        if not failing:
+            return f"all {len(self.errors)} arrays checked: relative error below {tolerance:.0e}"
+        listed = ", ".join(f"{name} (relative error {error:.2g})" for name, error in failing.items())
+        passing = len(self.errors) - len(failing)
+        return f"fails at {tolerance:.0e}: {listed}; the other {passing} below it"
+
     def __str__(self):
         width = max(len(name) for name in self.errors)
         lines = [

@@ -127,6 +127,16 @@ def test_whole_network_gradcheck_reports_the_worst_parameter():
     assert f"worst: {report.worst}" in str(report)
 
 
+def test_gradcheck_summary_states_the_bound_not_the_noise():
+    report = bpcore.GradcheckReport({"0.W": 3.17e-9, "0.b": 2.4e-10, "input": 0.75})
+    assert report.summary(1e-7) == ("fails at 1e-07: input (relative error 0.75); "
+                                    "the other 2 below it")
+    del report.errors["input"]
+    assert report.summary(1e-7) == "all 2 arrays checked: relative error below 1e-07"
+    assert report.summary(1e-9) == ("fails at 1e-09: 0.W (relative error 3.2e-09); "
+                                    "the other 1 below it")
+
+
 def test_gradcheck_catches_a_wrong_backward():
     """A check that cannot fail proves nothing: break one gradient and watch it fail."""
 

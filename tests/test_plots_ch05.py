@@ -99,7 +99,9 @@ def test_draw_loss_curve_marks_where_a_run_diverged():
     (history([1.1, 0.9, 0.5], [0.4, 0.6, 0.95]), "good"),
     (history([1.1, 1.0, 0.9], [0.3, 0.4, 0.5]), "too low"),
     (history([1.1, 5.0, 1.2], [0.3, 0.3, 0.33]), "too high"),
-    (history([1.1, 5.0, 0.1], [0.3, 0.3, 0.97]), "good"),  # a spike it recovered from
+    (history([1.1, 2.0, 0.1], [0.3, 0.3, 0.97]), "good"),  # a spike it recovered from
+    (history([1.1, 2.3, 0.1], [0.3, 0.3, 0.97]), "too high"),  # above twice the start
+    (history([1.1, 2.0, 0.9], [0.3, 0.3, 0.5]), "too high"),  # rose, and ended poor
     (history([1.1, 50.0], [0.3, 0.3], diverged=True), "too high"),
     (history([], [], diverged=True), "too high"),
 ])

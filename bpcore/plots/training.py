@@ -104,14 +104,18 @@ def draw_loss_curve(ax, history, *, color="C0", label=None, logy=True, ylim=None
 def training_regime(history, *, good_accuracy=0.9):
     """Name what a learning rate did to a classifier's training run.
 
-    "too high" if the loss diverged or ever rose above its first value without reaching
-    ``good_accuracy``; "good" if the final training accuracy is at least ``good_accuracy``;
-    otherwise "too low" (the loss fell the whole time, just not far enough).
+    "too high" if the loss diverged or shot up to more than twice its first value; otherwise
+    "good" if the final training accuracy is at least ``good_accuracy``; otherwise "too high"
+    if the loss ever rose above its first value, "too low" if it never did (it fell, just not
+    far enough). A spike to twice the start is decided in the first, large steps, so the name
+    does not hang on the last bits of a run that bounces around afterwards.
     """
     if history.diverged:
         return "too high"
     if not history.accuracy:
         raise ValueError("training_regime needs a classification History (with accuracy)")
+    if max(history.loss) > 2 * history.loss[0]:
+        return "too high"
     if history.accuracy[-1] >= good_accuracy:
         return "good"
     if max(history.loss) > history.loss[0]:
