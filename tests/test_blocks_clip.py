@@ -290,20 +290,31 @@ def test_fit_clips_every_step_to_learning_rate_times_max_norm():
 
 
 def test_clipping_rescues_a_run_that_explodes_without_it():
-    X, y = regression_problem()
+    """Linear regression is an exact bowl, with curvature matrix (2/n) [X 1]^T [X 1]. Above
+    eta = 2 / lambda (chapter 1) every step multiplies the error along the steepest direction
+    by 1 - eta lambda = -2, whatever the rounding, until the loss overflows. Clipping caps each
+    step at eta * c, so the clipped run settles near the bottom of the bowl instead."""
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(64, 2)) * [1.0, 3.0]
+    y = X @ np.array([[2.0], [-1.0]]) + 0.5 + 0.1 * rng.normal(size=(64, 1))
+    design = np.hstack([X, np.ones((len(X), 1))])
+    steepest = np.linalg.eigvalsh(2 / len(X) * design.T @ design)[-1]
+    lowest = np.mean((design @ np.linalg.lstsq(design, y, rcond=None)[0] - y) ** 2)
 
     def run(clip):
-        model = bpcore.MLP([1, 32, 32, 1], activation="tanh", seed=0)
-        optimizer = bpcore.optim.SGD(model.parameters(), lr=0.07, momentum=0.9)
+        model = bpcore.Linear(2, 1, rng=0)
+        optimizer = bpcore.optim.SGD(model.parameters(), lr=3 / steepest)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", bpcore.TrainingDivergedWarning)
-            return bpcore.fit(model, bpcore.MSELoss(), optimizer, X, y, epochs=300, batch_size=20,
+            return bpcore.fit(model, bpcore.MSELoss(), optimizer, X, y, epochs=1000,
                               clip_grad_norm=clip)
 
-    exploding, clipped = run(None), run(2.0)
-    assert exploding.diverged and exploding.epochs < 300
-    assert not clipped.diverged and clipped.epochs == 300
-    assert clipped.loss[-1] < 0.05 * clipped.loss[0]
+    exploding, clipped = run(None), run(0.1)
+    assert exploding.diverged and exploding.epochs < 600  # the loss grows fourfold per step
+    assert all(b > 3 * a for a, b in zip(exploding.loss[100:110], exploding.loss[101:111],
+                                         strict=True))
+    assert not clipped.diverged and clipped.epochs == 1000
+    assert clipped.loss[-1] < 1.5 * lowest
 
 
 @pytest.mark.parametrize("clip", [0, -1.0, np.nan, "2"])
