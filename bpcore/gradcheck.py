@@ -72,7 +72,8 @@ class GradcheckReport:
         failing = {name: error for name, error in self.errors.items() if not error < tolerance}
         if not failing:
             return f"all {len(self.errors)} arrays checked: relative error below {tolerance:.0e}"
-        listed = ", ".join(f"{name} (relative error {error:.2g})" for name, error in failing.items())
+        listed = ", ".join(f"{name} (relative error {error:.2g})"
+                           for name, error in failing.items())
         passing = len(self.errors) - len(failing)
         return f"fails at {tolerance:.0e}: {listed}; the other {passing} below it"
 
