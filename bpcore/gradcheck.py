@@ -1,7 +1,11 @@
 """Gradient checking: compare backpropagated gradients with central finite differences.
 
-Central difference: ∂f/∂x_i ≈ (f(x + h e_i) - f(x - h e_i)) / (2h), with error O(h²).
-Relative error: ``|a - n| / max(|a|, |n|, 1e-8)``, elementwise; the check reports its maximum.
+Central difference: ∂f/∂x_i ≈ (f(x + h e_i) - f(x - h e_i)) / (2h). Its error is truncation,
+about h²|f‴|/6, plus rounding, about ε|f|/h with ε = 2.2e-16. At ``STEP`` = 1e-5 each is near
+2e-11 in units of the loss, whatever the size of the entry. So an entry is scored by
+``|a - n| / max(|a|, |n|, s)`` with s = max(1, |L|): relatively where it is larger than the
+loss's scale, absolutely below that. A correct gradient scores below 1e-9; ``TOLERANCE`` is
+1e-7. Derived in :ref:`gradcheck-rule` (chapter 5).
 """
 
 from dataclasses import dataclass
@@ -10,8 +14,11 @@ import numpy as np
 
 from .checks import as_float_array, check_positive
 
+STEP = 1e-5  # balances truncation (∝ h²) against rounding (∝ ε/h) in float64
+TOLERANCE = 1e-7  # a hundred times the largest score of a correct gradient (chapter 5)
 
-def numerical_gradient(f, x, h=1e-6):
+
+def numerical_gradient(f, x, h=STEP):
     """∂f/∂x by central differences for a scalar function ``f`` of the array ``x``.
 
     ``x`` is perturbed in place one entry at a time and restored afterwards.
@@ -32,38 +39,44 @@ def numerical_gradient(f, x, h=1e-6):
     return gradient
 
 
-def relative_error(analytic, numeric):
-    """Max over entries of ``|a - n| / max(|a|, |n|, 1e-8)``."""
+def relative_error(analytic, numeric, scale=1.0):
+    """Max over entries of ``|a - n| / max(|a|, |n|, scale)``.
+
+    Entries larger than ``scale`` are compared relatively, smaller ones absolutely: a central
+    difference rounds every entry by about the same amount, proportional to the function's
+    size, so pass max(1, |L|) for the gradient of a loss L (``gradcheck`` does).
+    """
+    check_positive(scale, "the scale")
     analytic, numeric = np.asarray(analytic, np.float64), np.asarray(numeric, np.float64)
     if analytic.shape != numeric.shape:
         raise ValueError(f"shapes differ: analytic {analytic.shape}, numeric {numeric.shape}")
     if analytic.size == 0:
         return 0.0
-    scale = np.maximum(np.maximum(np.abs(analytic), np.abs(numeric)), 1e-8)
-    return float(np.max(np.abs(analytic - numeric) / scale))
+    floor = np.maximum(np.maximum(np.abs(analytic), np.abs(numeric)), scale)
+    return float(np.max(np.abs(analytic - numeric) / floor))
 
 
 @dataclass
 class GradcheckReport:
-    """Relative error per parameter (and for the input), with the worst one named."""
+    """The score ``relative_error`` gives each parameter (and the input), worst one named."""
 
     errors: dict
 
     @property
     def worst(self):
-        """Name of the array with the largest relative error."""
+        """Name of the array with the largest error."""
         return max(self.errors, key=self.errors.get)
 
     @property
     def max_error(self):
-        """The largest relative error over all checked arrays."""
+        """The largest error over all checked arrays."""
         return self.errors[self.worst]
 
-    def passed(self, tolerance=1e-7):
-        """True when every relative error is below ``tolerance``."""
+    def passed(self, tolerance=TOLERANCE):
+        """True when every error is below ``tolerance``."""
         return self.max_error < tolerance
 
-    def summary(self, tolerance=1e-7):
+    def summary(self, tolerance=TOLERANCE):
         """One line on how the errors compare with ``tolerance``, naming the arrays that fail.
 
         The errors of a correct backward pass are rounding noise whose digits differ from one
@@ -86,19 +99,20 @@ class GradcheckReport:
         return "\n".join(lines)
 
 
-def gradcheck(model, loss, X, y, h=1e-6, check_input=True):
+def gradcheck(model, loss, X, y, h=STEP, check_input=True):
     """Check every parameter gradient of ``model`` (and ∂L/∂X) under ``loss(model(X), y)``.
 
     Runs one forward and backward pass to get the analytic gradients (the parameters'
     ``.grad`` are zeroed first and hold those gradients afterwards), then perturbs every
-    entry of every parameter. Use float64: in float32 the differences drown in rounding.
+    entry of every parameter and scores each array by ``relative_error`` at the loss's scale
+    max(1, |L|). Use float64: in float32 the differences drown in rounding.
     """
     named = model.named_parameters()
     if not named and not check_input:
         raise ValueError("the model has no parameters and check_input is False: nothing to check")
     X = as_float_array(X, "X").copy()  # perturbed in place below: never the caller's array
     model.zero_grad()
-    loss(model.forward(X), y)
+    scale = max(1.0, abs(float(loss(model.forward(X), y))))
     input_gradient = model.backward(loss.backward(), input_grad=True)
 
     def objective():
@@ -107,7 +121,8 @@ def gradcheck(model, loss, X, y, h=1e-6, check_input=True):
     errors = {}
     for name, parameter in named:
         analytic = parameter.grad.copy()
-        errors[name] = relative_error(analytic, numerical_gradient(objective, parameter.data, h))
+        errors[name] = relative_error(analytic, numerical_gradient(objective, parameter.data, h),
+                                      scale)
     if check_input:
-        errors["input"] = relative_error(input_gradient, numerical_gradient(objective, X, h))
+        errors["input"] = relative_error(input_gradient, numerical_gradient(objective, X, h), scale)
     return GradcheckReport(errors)

@@ -5,3 +5,39 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "_ext"))
+
+
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+
+from bpcore.gradcheck import STEP, TOLERANCE, relative_error  # noqa: E402
+
+
+def central_difference(f, x, h=STEP):
+    """∂f/∂x by central differences, for an ``f`` applied to whole arrays of points.
+
+    ``x`` is a number, points of shape (n,), or points of d coordinates, shape (n, d): then
+    the result has shape (n, d), one partial derivative per coordinate.
+    """
+    x = np.asarray(x, dtype=np.float64)
+    if x.ndim < 2:
+        return (f(x + h) - f(x - h)) / (2 * h)
+    steps = h * np.eye(x.shape[-1])
+    return np.stack([(f(x + step) - f(x - step)) / (2 * h) for step in steps], axis=-1)
+
+
+@pytest.fixture
+def assert_matches_central_differences():
+    """The book's one gradient-check rule (chapter 5) for a derivative computed by hand.
+
+    ``check(f, x, analytic)`` compares ``analytic`` with central differences of ``f`` at
+    ``x``, scored at the function's scale max(1, |f|), against ``TOLERANCE``.
+    """
+
+    def check(f, x, analytic):
+        numeric = central_difference(f, x)
+        scale = max(1.0, float(np.max(np.abs(f(np.asarray(x, dtype=np.float64))))))
+        error = relative_error(analytic, numeric, scale)
+        assert error < TOLERANCE, f"analytic {analytic}, numeric {numeric}: error {error:.1e}"
+
+    return check

@@ -9,10 +9,6 @@ from bpcore import plots
 from bpcore.widgets import render_frames
 
 
-def central_difference(f, x, h=1e-6):
-    return (f(x + h) - f(x - h)) / (2 * h)
-
-
 def line_by_gid(ax, gid):
     (line,) = [line for line in ax.lines if line.get_gid() == gid]
     return line
@@ -45,9 +41,10 @@ def test_chain_of_three_at_three_has_the_chapter_numbers():
 
 
 @pytest.mark.parametrize("x", [-2.5, -1.0, 0.0, 0.3, 3.0])
-def test_chain_of_three_gradient_matches_finite_differences(x):
-    numeric = central_difference(lambda t: (2 * t**2 + 1) ** 3, x)
-    assert np.isclose(plots.chain_of_three(x)["dy_dx"], numeric, rtol=1e-8, atol=1e-6)
+def test_chain_of_three_gradient_matches_finite_differences(
+        x, assert_matches_central_differences):
+    assert_matches_central_differences(lambda t: (2 * t**2 + 1) ** 3, x,
+                                       plots.chain_of_three(x)["dy_dx"])
 
 
 @pytest.mark.parametrize("x", [-3.0, -0.5, 0.0, 3.0])
@@ -78,13 +75,12 @@ def test_draw_chain_tangent_brackets_negative_factors_with_true_minus_signs():
 
 
 @pytest.mark.parametrize("x", [-1.5, 0.0, 2.0, 3.0])
-def test_path_sum_products_add_up_to_the_derivative(x):
+def test_path_sum_products_add_up_to_the_derivative(x, assert_matches_central_differences):
     values, edges, paths = plots.path_sum_example(x)
     assert values["y"] == x**2 + 3 * x**3
     assert len(paths) == 3 and all(path[0] == "x" and path[-1] == "y" for path in paths)
     assert np.isclose(sum(paths.values()), 2 * x + 9 * x**2, rtol=1e-14, atol=1e-14)
-    numeric = central_difference(lambda t: t**2 + 3 * t**3, x)
-    assert np.isclose(sum(paths.values()), numeric, rtol=1e-7, atol=1e-7)
+    assert_matches_central_differences(lambda t: t**2 + 3 * t**3, x, sum(paths.values()))
     assert set(edges) == {("x", "a"), ("x", "b"), ("a", "c"), ("b", "c"), ("a", "y"), ("c", "y")}
 
 
@@ -99,12 +95,13 @@ def test_draw_path_sum_shows_one_panel_per_path_and_the_sum():
 
 
 @pytest.mark.parametrize("w1", [-4.0, -0.5, 0.0, 2.5])
-def test_tiny_network_gradient_is_the_product_of_four_factors_and_matches_nudging(w1):
+def test_tiny_network_gradient_is_the_product_of_four_factors_and_matches_nudging(
+        w1, assert_matches_central_differences):
     net = plots.tiny_network(w1)
     product = net["dL_dyhat"] * net["dyhat_da1"] * net["da1_dz1"] * net["dz1_dw1"]
     assert np.isclose(net["dL_dw1"], product, rtol=1e-15)
-    numeric = central_difference(lambda w: plots.tiny_network(w)["loss"], w1)
-    assert np.isclose(net["dL_dw1"], numeric, rtol=1e-6, atol=1e-10)
+    assert_matches_central_differences(lambda w: plots.tiny_network(w)["loss"], w1,
+                                       net["dL_dw1"])
 
 
 def test_tiny_network_matches_bpcore():
@@ -158,11 +155,10 @@ def test_sigmoid_output_losses_match_the_textbook_formulas(y):
 
 
 @pytest.mark.parametrize("name", ["mse", "bce"])
-def test_sigmoid_output_gradients_match_nudging(name):
+def test_sigmoid_output_gradients_match_nudging(name, assert_matches_central_differences):
     z = np.linspace(-6, 6, 25)
-    numeric = central_difference(lambda t: plots.sigmoid_output_losses(t)[name], z)
-    analytic = plots.sigmoid_output_losses(z)[name + "_grad"]
-    assert np.allclose(analytic, numeric, rtol=1e-6, atol=1e-10)
+    assert_matches_central_differences(lambda t: plots.sigmoid_output_losses(t)[name], z,
+                                       plots.sigmoid_output_losses(z)[name + "_grad"])
 
 
 def test_sigmoid_output_losses_agree_with_bpcore():
