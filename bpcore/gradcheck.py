@@ -1,11 +1,11 @@
 """Gradient checking: compare backpropagated gradients with central finite differences.
 
 Central difference: ∂f/∂x_i ≈ (f(x + h e_i) - f(x - h e_i)) / (2h). Its error is truncation,
-about h²|f‴|/6, plus rounding, about ε|f|/h with ε = 2.2e-16. At ``STEP`` = 1e-5 each is near
+about h²·f‴/6, plus rounding, about ε·f/h with ε = 2.2e-16. At ``STEP`` = 1e-5 each is near
 2e-11 in units of the loss, whatever the size of the entry. So an entry is scored by
-``|a - n| / max(|a|, |n|, s)`` with s = max(1, |L|): relatively where it is larger than the
-loss's scale, absolutely below that. A correct gradient scores below 1e-9; ``TOLERANCE`` is
-1e-7. Derived in :ref:`gradcheck-rule` (chapter 5).
+``abs(a - n) / max(abs(a), abs(n), 1, abs(L))``: relatively where it is larger than the loss's
+scale, absolutely below that. A correct gradient scores below 1e-9; ``TOLERANCE`` is 1e-7.
+Derived in :ref:`gradcheck-rule` (chapter 5).
 """
 
 from dataclasses import dataclass
@@ -40,11 +40,11 @@ def numerical_gradient(f, x, h=STEP):
 
 
 def relative_error(analytic, numeric, scale=1.0):
-    """Max over entries of ``|a - n| / max(|a|, |n|, scale)``.
+    """Max over entries of ``abs(a - n) / max(abs(a), abs(n), scale)``.
 
     Entries larger than ``scale`` are compared relatively, smaller ones absolutely: a central
     difference rounds every entry by about the same amount, proportional to the function's
-    size, so pass max(1, |L|) for the gradient of a loss L (``gradcheck`` does).
+    size, so pass ``max(1, abs(L))`` for the gradient of a loss L (``gradcheck`` does).
     """
     check_positive(scale, "the scale")
     analytic, numeric = np.asarray(analytic, np.float64), np.asarray(numeric, np.float64)
@@ -105,7 +105,7 @@ def gradcheck(model, loss, X, y, h=STEP, check_input=True):
     Runs one forward and backward pass to get the analytic gradients (the parameters'
     ``.grad`` are zeroed first and hold those gradients afterwards), then perturbs every
     entry of every parameter and scores each array by ``relative_error`` at the loss's scale
-    max(1, |L|). Use float64: in float32 the differences drown in rounding.
+    ``max(1, abs(L))``. Use float64: in float32 the differences drown in rounding.
     """
     named = model.named_parameters()
     if not named and not check_input:

@@ -42,7 +42,7 @@ class Loss:
 
 
 class MSELoss(Loss):
-    """L = mean((ŷ - y)²); ∂L/∂ŷ = 2 (ŷ - y) / N over all N entries."""
+    """L = mean((ŷ - y)²) over all entries; ∂L/∂ŷ = 2 (ŷ - y) / ŷ.size."""
 
     def forward(self, prediction, target):
         prediction = self._prediction(prediction)
@@ -55,7 +55,7 @@ class MSELoss(Loss):
 class BCEWithLogitsLoss(Loss):
     """Binary cross-entropy on logits z: L = mean(-y log σ(z) - (1 - y) log(1 - σ(z))).
 
-    Stable form: ``max(z, 0) - z·y + log(1 + exp(-|z|))``. Gradient: (σ(z) - y) / N.
+    Stable form: ``max(z, 0) - z·y + log(1 + exp(-|z|))``. Gradient: (σ(z) - y) / z.size.
     """
 
     def forward(self, prediction, target):
