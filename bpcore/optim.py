@@ -5,8 +5,8 @@ With gradient g_t of a parameter θ at step t:
 - SGD:      θ ← θ - η g_t; with momentum μ: v_1 = g_1, v_t = μ v_{t-1} + g_t, θ ← θ - η v_t;
             Nesterov: θ ← θ - η (g_t + μ v_t).
 - RMSprop:  s_t = α s_{t-1} + (1 - α) g_t², θ ← θ - η g_t / (√s_t + ε).
-- Adam:     m_t = β₁ m_{t-1} + (1 - β₁) g_t, v_t = β₂ v_{t-1} + (1 - β₂) g_t²,
-            θ ← θ - η/(1 - β₁ᵗ) · m_t / (√v_t / √(1 - β₂ᵗ) + ε).
+- Adam:     m_t = β₁ m_{t-1} + (1 - β₁) g_t, s_t = β₂ s_{t-1} + (1 - β₂) g_t²,
+            θ ← θ - η/(1 - β₁ᵗ) · m_t / (√s_t / √(1 - β₂ᵗ) + ε).
 """
 
 import math
