@@ -10,6 +10,35 @@ derivative forward through the same operations: one pass per input direction.
 """
 
 import math
+from numbers import Integral, Real
+
+
+def _exp(x):
+    """e^x as a float, +inf where it overflows (x > 709.78) rather than OverflowError."""
+    try:
+        return math.exp(x)
+    except OverflowError:
+        return math.inf
+
+
+def _power(base, exponent):
+    """(x^p, d/dx x^p = p x^(p-1)), ±inf where they overflow, as PyTorch gives.
+
+    At x = 0 the derivative is computed without dividing by x: 0 for p = 0 (x^0 = 1 is
+    flat), +inf for 0 < p < 1 (the tangent of √x at 0 is vertical), p x^(p-1) for p ≥ 1.
+    """
+    if base == 0 and exponent < 1:
+        return base**exponent, (0.0 if exponent == 0 else math.inf)
+    return _overflow_to_inf(base, exponent), exponent * _overflow_to_inf(base, exponent - 1)
+
+
+def _overflow_to_inf(base, exponent):
+    """base ** exponent, or ±inf (the sign of the true result) where a float overflows."""
+    try:
+        return base**exponent
+    except OverflowError:
+        odd = float(exponent).is_integer() and int(exponent) % 2 == 1
+        return -math.inf if base < 0 and odd else math.inf
 
 
 def _sigmoid(x):
@@ -26,14 +55,17 @@ def _check_log_argument(x):
 
 
 def _check_power(base, exponent):
+    """Return the exponent as an int or float, or raise saying why ``base ** exponent`` fails."""
     if isinstance(exponent, (Value, Dual)):
         raise TypeError("the exponent must be a plain number (int or float), not a graph node")
-    if not isinstance(exponent, (int, float)):
+    if isinstance(exponent, bool) or not isinstance(exponent, Real):
         raise TypeError(f"the exponent must be an int or float, got {type(exponent).__name__}")
+    exponent = int(exponent) if isinstance(exponent, Integral) else float(exponent)
     if base < 0 and not float(exponent).is_integer():
         raise ValueError(f"{base} ** {exponent} is not a real number")
     if base == 0 and exponent < 0:
-        raise ZeroDivisionError(f"0 ** {exponent} is undefined")
+        raise ZeroDivisionError(f"0 ** {exponent} divides by zero; keep the base away from 0")
+    return exponent
 
 
 class _DerivedOperators:
@@ -111,17 +143,14 @@ class Value(_DerivedOperators):
         return Value(self.data * other.data, (self, other), "*", (other.data, self.data))
 
     def __pow__(self, exponent):
-        _check_power(self.data, exponent)
-        return Value(
-            self.data**exponent,
-            (self,),
-            f"**{exponent}",
-            (exponent * self.data ** (exponent - 1),),
-        )
+        """x^p for a number p, with derivative p x^(p-1); inf where x^p overflows a float."""
+        exponent = _check_power(self.data, exponent)
+        out, derivative = _power(self.data, exponent)
+        return Value(out, (self,), f"**{exponent}", (derivative,))
 
     def exp(self):
-        """e^x, with derivative e^x."""
-        out = math.exp(self.data)
+        """e^x, with derivative e^x; inf for x > 709.78, where e^x overflows a float."""
+        out = _exp(self.data)
         return Value(out, (self,), "exp", (out,))
 
     def log(self):
@@ -135,8 +164,9 @@ class Value(_DerivedOperators):
         return Value(t, (self,), "tanh", (1.0 - t * t,))
 
     def relu(self):
-        """max(0, x), with derivative 1 for x > 0 and 0 otherwise."""
-        return Value(max(0.0, self.data), (self,), "relu", (float(self.data > 0),))
+        """max(0, x), with derivative 1 for x > 0 and 0 otherwise; NaN stays NaN."""
+        out = 0.0 if self.data < 0 else self.data
+        return Value(out, (self,), "relu", (float(self.data > 0),))
 
     def sigmoid(self):
         """σ(x) = 1 / (1 + e^{-x}), with derivative σ(x)(1 - σ(x))."""
@@ -213,15 +243,14 @@ class Dual(_DerivedOperators):
         )
 
     def __pow__(self, exponent):
-        _check_power(self.value, exponent)
-        return Dual(
-            self.value**exponent,
-            exponent * self.value ** (exponent - 1) * self.derivative,
-        )
+        """(a^p, p a^(p-1)·b) for a number p."""
+        exponent = _check_power(self.value, exponent)
+        out, derivative = _power(self.value, exponent)
+        return Dual(out, derivative * self.derivative)
 
     def exp(self):
         """(e^a, e^a·b)."""
-        out = math.exp(self.value)
+        out = _exp(self.value)
         return Dual(out, out * self.derivative)
 
     def log(self):
@@ -235,8 +264,9 @@ class Dual(_DerivedOperators):
         return Dual(t, (1.0 - t * t) * self.derivative)
 
     def relu(self):
-        """(max(0, a), b if a > 0 else 0)."""
-        return Dual(max(0.0, self.value), self.derivative if self.value > 0 else 0.0)
+        """(max(0, a), b if a > 0 else 0); NaN stays NaN."""
+        return Dual(0.0 if self.value < 0 else self.value,
+                    self.derivative if self.value > 0 else 0.0)
 
     def sigmoid(self):
         """(σ(a), σ(a)(1 - σ(a))·b)."""

@@ -111,3 +111,51 @@ def test_bad_inputs_raise_clear_errors():
         Value(1.0) / 0
     with pytest.raises(ValueError, match="is not a real number"):
         Value(-2.0) ** 0.5
+    with pytest.raises(TypeError, match="the exponent must be an int or float, got str"):
+        Value(2.0) ** "3"
+    with pytest.raises(ZeroDivisionError, match=r"0 \*\* -1 divides by zero"):
+        Value(0.0) ** -1
+
+
+@pytest.mark.parametrize(
+    "exponent, data, grad", [(0.5, 0.0, math.inf), (0, 1.0, 0.0), (1, 0.0, 1.0), (2, 0.0, 0.0)]
+)
+def test_powers_of_zero_have_pytorchs_gradients(exponent, data, grad):
+    """√x has a vertical tangent at 0 (gradient +inf) and x^0 = 1 is flat (gradient 0)."""
+    x = Value(0.0)
+    y = x**exponent
+    y.backward()
+    assert (y.data, x.grad) == (data, grad)
+    dual = Dual(0.0, 1.0) ** exponent
+    assert (dual.value, dual.derivative) == (data, grad)
+
+
+def test_overflow_gives_inf_as_pytorch_does():
+    x = Value(1000.0)
+    y = x.exp()
+    y.backward()
+    assert y.data == x.grad == math.inf
+    big = Value(1e200)
+    cube = big**3
+    cube.backward()
+    assert cube.data == big.grad == math.inf
+    assert (Value(1e200) ** 2).data == math.inf and (Value(-1e200) ** 3).data == -math.inf
+    assert Dual(1000.0).exp().value == math.inf and (Dual(1e200) ** 2).value == math.inf
+
+
+def test_numpy_integer_and_float_exponents_are_accepted():
+    import numpy as np
+
+    for exponent in (np.int64(3), np.int32(3), np.float64(3.0)):
+        x = Value(2.0)
+        y = x**exponent
+        y.backward()
+        assert (y.data, x.grad) == (8.0, 12.0)
+        assert (Dual(2.0, 1.0) ** exponent).derivative == 12.0
+
+
+def test_relu_passes_nan_through():
+    """max(0, NaN) is NaN in PyTorch and micrograd: a NaN must not turn into a clean 0."""
+    assert math.isnan(Value(math.nan).relu().data)
+    assert math.isnan(Dual(math.nan).relu().value)
+    assert Value(-2.0).relu().data == 0.0 and Value(3.0).relu().data == 3.0
