@@ -1,8 +1,12 @@
 """Input validation shared by the layers, losses and training loop.
 
 Every check raises an error that names what is wrong and the shapes involved, so a reader
-who wires a network up wrongly learns why from the message alone.
+who wires a network up wrongly learns why from the message alone. One policy throughout: an
+argument of the wrong type raises TypeError, one of the right type with a wrong value
+raises ValueError.
 """
+
+from numbers import Integral, Real
 
 import numpy as np
 
@@ -25,7 +29,27 @@ def as_float_array(x, name):
         return array
     if array.dtype.kind in "iub":
         return array.astype(np.float64)
-    raise TypeError(f"{name} must be a numeric array, got dtype {array.dtype}")
+    fix = ("bpcore computes with real numbers only; take the real part with np.real(x) if the "
+           "imaginary part is zero" if array.dtype.kind == "c"
+           else "convert it with np.asarray(x, dtype=float)")
+    raise TypeError(f"{name} must be a real numeric array, got dtype {array.dtype}; {fix}")
+
+
+def check_float_dtype(dtype, name="dtype"):
+    """Return ``np.dtype(dtype)``, raising TypeError unless it is a real floating type."""
+    dtype = np.dtype(dtype)
+    if dtype.kind != "f":
+        raise TypeError(
+            f"{name} must be a real floating type such as np.float64 or np.float32, got {dtype}; "
+            "an integer type would truncate the values and a complex one is not supported"
+        )
+    return dtype
+
+
+def check_not_empty(array, name):
+    """Raise ValueError if ``array`` has no entries (a mean over nothing is undefined)."""
+    if array.size == 0:
+        raise ValueError(f"{name} is empty (shape {array.shape}); pass at least one sample")
 
 
 def check_finite(array, name):
@@ -52,19 +76,74 @@ def check_same_shape(prediction, target, loss_name):
         )
 
 
+def check_real(value, name):
+    """Raise TypeError unless ``value`` is a real number (int, float or NumPy scalar; not bool)."""
+    if isinstance(value, bool) or not isinstance(value, Real):
+        hint = "; write the number without quotes" if isinstance(value, str) else ""
+        raise TypeError(
+            f"{name} must be a real number, got {type(value).__name__} {value!r}{hint}"
+        )
+
+
 def check_positive(value, name):
-    """Raise ValueError unless ``value`` is a finite number greater than zero."""
-    if not (isinstance(value, (int, float, np.number)) and np.isfinite(value) and value > 0):
+    """TypeError unless ``value`` is a real number; ValueError unless 0 < value < ∞."""
+    check_real(value, name)
+    if not (np.isfinite(value) and value > 0):
         raise ValueError(f"{name} must be a positive finite number, got {value!r}")
 
 
+def check_non_negative(value, name):
+    """TypeError unless ``value`` is a real number; ValueError unless 0 ≤ value < ∞."""
+    check_real(value, name)
+    if not (np.isfinite(value) and value >= 0):
+        raise ValueError(f"{name} must be a finite number ≥ 0, got {value!r}")
+
+
 def check_positive_int(value, name):
-    """Raise ValueError unless ``value`` is a whole number ≥ 1 (a size or a count)."""
-    if not isinstance(value, (int, np.integer)) or isinstance(value, bool) or value < 1:
+    """TypeError unless ``value`` is a whole number (int); ValueError unless it is ≥ 1."""
+    if isinstance(value, bool) or not isinstance(value, Integral):
+        raise TypeError(
+            f"{name} must be a positive integer, got {type(value).__name__} {value!r}"
+        )
+    if value < 1:
         raise ValueError(f"{name} must be a positive integer, got {value!r}")
 
 
 def check_unit_interval(value, name):
-    """Raise ValueError unless 0 <= value < 1 (momentum and moving-average coefficients)."""
-    if not (isinstance(value, (int, float, np.number)) and 0 <= value < 1):
+    """TypeError unless ``value`` is a real number; ValueError unless 0 ≤ value < 1."""
+    check_real(value, name)
+    if not 0 <= value < 1:
         raise ValueError(f"{name} must lie in [0, 1), got {value!r}")
+
+
+def check_open_unit_interval(value, name):
+    """TypeError unless ``value`` is a real number; ValueError unless 0 < value < 1."""
+    check_real(value, name)
+    if not 0 < value < 1:
+        raise ValueError(f"{name} must lie strictly between 0 and 1, got {value!r}")
+
+
+def check_parameters(parameters, owner):
+    """Return ``parameters`` as a list, each a distinct Parameter; ``owner`` names the caller.
+
+    TypeError for an item that is not a Parameter; ValueError for one listed twice, which
+    would be updated (or clipped) twice per step.
+    """
+    from .layers import Parameter  # layers imports this module, so import it on use
+
+    parameters = list(parameters)
+    first_position = {}
+    for position, parameter in enumerate(parameters):
+        if not isinstance(parameter, Parameter):
+            raise TypeError(
+                f"{owner} expects Parameters (e.g. model.parameters()); item {position} is "
+                f"{type(parameter).__name__}"
+            )
+        if id(parameter) in first_position:
+            raise ValueError(
+                f"{owner} got the same {parameter!r} twice, as items "
+                f"{first_position[id(parameter)]} and {position}; list every Parameter once "
+                "(a module used twice in a model shares its parameters)"
+            )
+        first_position[id(parameter)] = position
+    return parameters

@@ -7,7 +7,7 @@ max_norm / (‖g‖ + 1e-6): the direction of the step is kept, only its length 
 
 import numpy as np
 
-from .checks import check_positive
+from .checks import check_parameters, check_positive
 from .layers import Parameter
 
 #: Added to the norm before dividing, as in PyTorch, so the factor never divides by zero.
@@ -23,13 +23,7 @@ def clip_grad_norm(parameters, max_norm):
     """
     if isinstance(parameters, Parameter):
         parameters = [parameters]
-    parameters = list(parameters)
-    for position, parameter in enumerate(parameters):
-        if not isinstance(parameter, Parameter):
-            raise TypeError(
-                f"clip_grad_norm expects Parameters (e.g. model.parameters()); item {position} "
-                f"is {type(parameter).__name__}"
-            )
+    parameters = check_parameters(parameters, "clip_grad_norm")
     check_positive(max_norm, "max_norm")
     squares = [np.sum(np.square(parameter.grad, dtype=np.float64)) for parameter in parameters]
     total_norm = float(np.sqrt(np.sum(squares))) if squares else 0.0

@@ -1,20 +1,23 @@
 """Data sets: small seeded toy problems and scikit-learn's bundled 8x8 digits.
 
-Every generator returns ``X`` as a float array of shape (n, 2) (digits: (n, 64)) and ``y``
-as integer class labels of shape (n,). For a one-output network with BCEWithLogitsLoss use
-``y.reshape(-1, 1).astype(float)`` as the target.
+Every generator returns ``X`` as an array of shape (n, 2) (digits: (n, 64)) of the floating
+``dtype`` asked for (float64 by default) and ``y`` as integer class labels of shape (n,).
+For a one-output network with BCEWithLogitsLoss use ``y.reshape(-1, 1).astype(float)`` as
+the target.
 """
 
 from typing import NamedTuple
 
 import numpy as np
 
-from .checks import check_positive, check_positive_int
-
-
-def _check_noise(noise):
-    if not (np.isfinite(noise) and noise >= 0):
-        raise ValueError(f"noise must be a finite number ≥ 0, got {noise!r}")
+from .checks import (
+    check_finite,
+    check_float_dtype,
+    check_non_negative,
+    check_open_unit_interval,
+    check_positive,
+    check_positive_int,
+)
 
 
 def _shuffled(X, y, rng, dtype):
@@ -29,7 +32,8 @@ def xor(repeats=1, noise=0.0, seed=0, dtype=np.float64):
     Returns X (4·repeats, 2) and y (4·repeats,); with repeats=1 and no noise, in that order.
     """
     check_positive_int(repeats, "repeats")
-    _check_noise(noise)
+    check_non_negative(noise, "noise")
+    check_float_dtype(dtype)
     corners = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=np.float64)
     X = np.tile(corners, (repeats, 1))
     y = np.tile([0, 1, 1, 0], repeats).astype(np.int64)
@@ -46,7 +50,8 @@ def spiral(n_per_class=100, n_classes=3, noise=0.2, seed=0, dtype=np.float64):
     """
     check_positive_int(n_per_class, "n_per_class")
     check_positive_int(n_classes, "n_classes")
-    _check_noise(noise)
+    check_non_negative(noise, "noise")
+    check_float_dtype(dtype)
     rng = np.random.default_rng(seed)
     radius = np.tile(np.linspace(0.0, 1.0, n_per_class), n_classes)
     y = np.repeat(np.arange(n_classes), n_per_class)
@@ -65,7 +70,9 @@ def blobs(n_per_class=50, centers=((-1.5, -1.0), (1.5, 1.0)), std=1.0, seed=0,
     centers = np.asarray(centers, dtype=np.float64)
     if centers.ndim != 2 or len(centers) < 1:
         raise ValueError(f"centers must be a list of points, got shape {centers.shape}")
+    check_finite(centers, "centers")
     check_positive(std, "std")
+    check_float_dtype(dtype)
     rng = np.random.default_rng(seed)
     y = np.repeat(np.arange(len(centers)), n_per_class)
     X = centers[y] + std * rng.standard_normal((len(y), centers.shape[1]))
@@ -78,7 +85,8 @@ def moons(n=200, noise=0.1, seed=0, dtype=np.float64):
     Returns X (n, 2) and y (n,), shuffled; noise is the std of added Gaussian noise.
     """
     check_positive_int(n, "n")
-    _check_noise(noise)
+    check_non_negative(noise, "noise")
+    check_float_dtype(dtype)
     rng = np.random.default_rng(seed)
     n_upper = n // 2 + n % 2
     upper = np.linspace(0, np.pi, n_upper)
@@ -98,9 +106,9 @@ def circles(n=200, noise=0.05, factor=0.5, seed=0, dtype=np.float64):
     Returns X (n, 2) and y (n,), shuffled.
     """
     check_positive_int(n, "n")
-    _check_noise(noise)
-    if not 0 < factor < 1:
-        raise ValueError(f"factor must lie strictly between 0 and 1, got {factor!r}")
+    check_non_negative(noise, "noise")
+    check_open_unit_interval(factor, "factor")
+    check_float_dtype(dtype)
     rng = np.random.default_rng(seed)
     n_outer = n // 2 + n % 2
     angle = np.concatenate([
@@ -130,8 +138,8 @@ def digits(test_fraction=0.25, seed=0, dtype=np.float64):
     is stratified by class and seeded. Returns DigitsSplit(X_train, X_test, y_train, y_test)
     with X of shape (n, 64) and y integer labels 0–9 of shape (n,).
     """
-    if not 0 < test_fraction < 1:
-        raise ValueError(f"test_fraction must lie strictly between 0 and 1, got {test_fraction!r}")
+    check_open_unit_interval(test_fraction, "test_fraction")
+    check_float_dtype(dtype)
     from sklearn.datasets import load_digits
     from sklearn.model_selection import train_test_split
 

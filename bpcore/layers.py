@@ -7,7 +7,14 @@ and returns ``∂L/∂x``.
 
 import numpy as np
 
-from .checks import ShapeError, as_float_array, check_finite, check_positive_int
+from .checks import (
+    ShapeError,
+    as_float_array,
+    check_finite,
+    check_float_dtype,
+    check_non_negative,
+    check_positive_int,
+)
 from .init import get_scheme
 
 
@@ -69,7 +76,7 @@ class Module:
 
     @staticmethod
     def _check_grad_shape(module, grad_output, expected_shape):
-        grad_output = np.asarray(grad_output)
+        grad_output = as_float_array(grad_output, f"the gradient passed to {module!r}.backward")
         if grad_output.shape != expected_shape:
             raise ShapeError(
                 f"{module!r}.backward got a gradient of shape {grad_output.shape}, but its last "
@@ -88,9 +95,7 @@ class Linear(Module):
                  dtype=np.float64):
         check_positive_int(in_features, "in_features")
         check_positive_int(out_features, "out_features")
-        dtype = np.dtype(dtype)
-        if dtype.kind != "f":
-            raise TypeError(f"dtype must be a floating type such as float64, got {dtype}")
+        dtype = check_float_dtype(dtype)
         rng = np.random.default_rng(rng)
         self.in_features, self.out_features = int(in_features), int(out_features)
         self.W = Parameter(get_scheme(init)(self.in_features, self.out_features, rng, dtype), "W")
@@ -104,17 +109,18 @@ class Linear(Module):
         return [("W", self.W), ("b", self.b)]
 
     def forward(self, x):
-        x = as_float_array(x, f"input to {self!r}")
+        given = np.asarray(x)
+        x = as_float_array(given, f"input to {self!r}")
         if x.ndim != 2 or x.shape[1] != self.in_features:
             raise ShapeError(
                 f"{self!r} expects input of shape (n, {self.in_features}), got shape {x.shape}"
             )
-        if x.dtype != self.W.data.dtype:
-            raise TypeError(
-                f"{self!r} holds {self.W.data.dtype} weights but got {x.dtype} input; "
-                f"cast the input with x.astype(np.{self.W.data.dtype}) or build the layer with "
-                f"dtype=np.{x.dtype}"
-            )
+        weights = self.W.data.dtype
+        if x.dtype != weights:
+            fix = f"cast the input with x.astype(np.{weights})"
+            if given.dtype.kind == "f":
+                fix += f" or build the layer with dtype=np.{given.dtype}"
+            raise TypeError(f"{self!r} holds {weights} weights but got {given.dtype} input; {fix}")
         check_finite(x, f"input to {self!r}")
         self._input = x
         return x @ self.W.data + self.b.data
@@ -184,8 +190,7 @@ class LeakyReLU(Activation):
     """x for x > 0 and a·x otherwise (a = negative_slope), with derivative 1 or a."""
 
     def __init__(self, negative_slope=0.01):
-        if not (np.isfinite(negative_slope) and negative_slope >= 0):
-            raise ValueError(f"negative_slope must be finite and ≥ 0, got {negative_slope!r}")
+        check_non_negative(negative_slope, "negative_slope")
         self.negative_slope = negative_slope
 
     def __repr__(self):

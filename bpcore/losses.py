@@ -7,7 +7,13 @@ losses and gradients without warnings.
 
 import numpy as np
 
-from .checks import ShapeError, as_float_array, check_finite, check_same_shape
+from .checks import (
+    ShapeError,
+    as_float_array,
+    check_finite,
+    check_not_empty,
+    check_same_shape,
+)
 
 
 class Loss:
@@ -31,6 +37,7 @@ class Loss:
 
     def _prediction(self, prediction):
         prediction = as_float_array(prediction, f"{self!r} prediction")
+        check_not_empty(prediction, f"{self!r} prediction")
         check_finite(prediction, f"{self!r} prediction")
         return prediction
 
@@ -61,7 +68,7 @@ class BCEWithLogitsLoss(Loss):
     def forward(self, prediction, target):
         logits = self._prediction(prediction)
         target = self._float_target(target, logits)
-        if target.size and (target.min() < 0 or target.max() > 1):
+        if target.min() < 0 or target.max() > 1:
             raise ValueError(
                 f"{self!r} targets must lie in [0, 1], got values from {target.min()} "
                 f"to {target.max()}"
@@ -86,16 +93,26 @@ class CrossEntropyLoss(Loss):
             raise ShapeError(
                 f"{self!r} expects logits of shape (n, classes), got shape {logits.shape}"
             )
-        target_probabilities = self._target_probabilities(target, logits)
-        shifted = logits - logits.max(axis=1, keepdims=True)
-        log_sum_exp = np.log(np.exp(shifted).sum(axis=1, keepdims=True))
-        log_probabilities = shifted - log_sum_exp
+        target = self._check_target(target, logits)
+        with np.errstate(over="ignore"):  # a logit far below its row's maximum: -inf, e^-inf = 0
+            shifted = logits - logits.max(axis=1, keepdims=True)
+        log_probabilities = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
         n = logits.dtype.type(logits.shape[0])
-        self._gradient = (np.exp(log_probabilities) - target_probabilities) / n
-        return float(-np.sum(target_probabilities * log_probabilities) / n)
+        gradient = np.exp(log_probabilities)
+        if target.ndim == 1:
+            # the label's log-probability, picked out: no one-hot matrix, and no 0 · (-inf)
+            picked = np.take_along_axis(log_probabilities, target[:, None], axis=1)
+            gradient[np.arange(len(target)), target] -= 1
+            total = -np.sum(picked)
+        else:
+            # 0 · log p counts as 0 even where p underflowed to 0 (log p = -inf)
+            total = -np.sum(target * np.where(target > 0, log_probabilities, 0))
+            gradient -= target
+        self._gradient = gradient / n
+        return float(total / n)
 
-    def _target_probabilities(self, target, logits):
-        """Turn integer labels into one-hot rows; check one-hot/probability targets."""
+    def _check_target(self, target, logits):
+        """Check integer labels (n,) or one-hot/probability rows (n, K); return them."""
         n, classes = logits.shape
         target = np.asarray(target)
         if target.ndim == 2:
@@ -116,11 +133,9 @@ class CrossEntropyLoss(Loss):
                 f"{self!r} expects integer class labels, got dtype {target.dtype}; "
                 "convert with y.astype(int)"
             )
-        if n and (target.min() < 0 or target.max() >= classes):
+        if target.min() < 0 or target.max() >= classes:
             raise ValueError(
                 f"{self!r} labels must lie in [0, {classes}) for {classes} classes, got "
                 f"values from {target.min()} to {target.max()}"
             )
-        one_hot = np.zeros_like(logits)
-        one_hot[np.arange(n), target] = 1
-        return one_hot
+        return target

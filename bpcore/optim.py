@@ -13,23 +13,16 @@ import math
 
 import numpy as np
 
-from .checks import check_positive, check_unit_interval
-from .layers import Parameter
+from .checks import check_non_negative, check_parameters, check_positive, check_unit_interval
 
 
 class Optimizer:
     """Holds a list of Parameters; ``step()`` updates them, ``zero_grad()`` clears gradients."""
 
     def __init__(self, params, lr):
-        self.params = list(params)
+        self.params = check_parameters(params, type(self).__name__)
         if not self.params:
             raise ValueError(f"{type(self).__name__} got an empty parameter list")
-        for position, parameter in enumerate(self.params):
-            if not isinstance(parameter, Parameter):
-                raise TypeError(
-                    f"{type(self).__name__} expects Parameters (e.g. model.parameters()); item "
-                    f"{position} is {type(parameter).__name__}"
-                )
         check_positive(lr, "lr (the learning rate)")
         self.lr = float(lr)
 
@@ -49,10 +42,14 @@ class SGD(Optimizer):
     def __init__(self, params, lr, momentum=0.0, nesterov=False):
         super().__init__(params, lr)
         check_unit_interval(momentum, "momentum")
+        if not isinstance(nesterov, (bool, np.bool_)):
+            raise TypeError(
+                f"nesterov must be True or False, got {type(nesterov).__name__} {nesterov!r}"
+            )
         if nesterov and momentum == 0:
             raise ValueError("Nesterov momentum requires momentum > 0")
         self.momentum = float(momentum)
-        self.nesterov = nesterov
+        self.nesterov = bool(nesterov)
         self.velocity = [None] * len(self.params)
 
     def step(self):
@@ -75,7 +72,7 @@ class RMSprop(Optimizer):
     def __init__(self, params, lr=0.01, alpha=0.99, eps=1e-8):
         super().__init__(params, lr)
         check_unit_interval(alpha, "alpha")
-        _check_eps(eps)
+        check_non_negative(eps, "eps")
         self.alpha, self.eps = float(alpha), float(eps)
         self.square_avg = [np.zeros_like(parameter.data) for parameter in self.params]
 
@@ -91,11 +88,15 @@ class Adam(Optimizer):
 
     def __init__(self, params, lr=0.001, betas=(0.9, 0.999), eps=1e-8):
         super().__init__(params, lr)
-        if not (isinstance(betas, (tuple, list)) and len(betas) == 2):
-            raise ValueError(f"betas must be a pair (beta1, beta2), got {betas!r}")
+        if not isinstance(betas, (tuple, list)):
+            raise TypeError(
+                f"betas must be a pair (beta1, beta2), got {type(betas).__name__} {betas!r}"
+            )
+        if len(betas) != 2:
+            raise ValueError(f"betas must be a pair (beta1, beta2), got {len(betas)} values")
         check_unit_interval(betas[0], "betas[0] (beta1)")
         check_unit_interval(betas[1], "betas[1] (beta2)")
-        _check_eps(eps)
+        check_non_negative(eps, "eps")
         self.betas, self.eps = (float(betas[0]), float(betas[1])), float(eps)
         self.steps = 0
         self.exp_avg = [np.zeros_like(parameter.data) for parameter in self.params]
@@ -114,8 +115,3 @@ class Adam(Optimizer):
             exp_avg_sq += (1 - beta2) * parameter.grad**2
             denominator = np.sqrt(exp_avg_sq) / bias_correction2_sqrt + self.eps
             parameter.data -= step_size * exp_avg / denominator
-
-
-def _check_eps(eps):
-    if not (isinstance(eps, (int, float, np.number)) and np.isfinite(eps) and eps >= 0):
-        raise ValueError(f"eps must be a finite number ≥ 0, got {eps!r}")

@@ -2,7 +2,8 @@
 
 ``fit`` returns a ``History`` with the loss per epoch, the training accuracy per epoch for
 classification losses, and the mean gradient norm of every weight matrix per epoch. If the
-loss becomes inf or NaN, training stops and says so, once.
+loss or the weights become inf or NaN, or an epoch's mean loss climbs above ``RISE_LIMIT``
+times the first epoch's, training stops and says so, once, with a TrainingDivergedWarning.
 """
 
 import warnings
@@ -16,14 +17,18 @@ from .checks import (
     ShapeError,
     as_float_array,
     check_finite,
+    check_not_empty,
     check_positive,
     check_positive_int,
 )
 from .losses import BCEWithLogitsLoss, CrossEntropyLoss
 
+#: ``fit`` stops when an epoch's mean loss exceeds this many times the first epoch's.
+RISE_LIMIT = 10
+
 
 class TrainingDivergedWarning(UserWarning):
-    """Training stopped because the loss became infinite or NaN."""
+    """Training stopped: the loss or the weights became inf or NaN, or the loss shot up."""
 
 
 @dataclass
@@ -78,6 +83,12 @@ def _check_data(X, y):
     y = np.asarray(y)
     if X.ndim != 2:
         raise ShapeError(f"X must have shape (n, features), got shape {X.shape}")
+    check_not_empty(X, "X")
+    if y.ndim == 0:
+        raise ShapeError(
+            f"y must hold one target per sample, with shape ({len(X)},) or ({len(X)}, outputs); "
+            f"got the single number {y.item()!r}"
+        )
     if len(y) != len(X):
         raise ShapeError(f"X has {len(X)} samples but y has {len(y)} (shapes {X.shape}, {y.shape})")
     check_finite(X, "X")
@@ -96,6 +107,10 @@ def fit(model, loss, optimizer, X, y, *, epochs=100, batch_size=None, seed=0, pr
     ``clip_grad_norm``, if given, caps the global gradient norm at that value between the
     backward pass and the step (see :func:`bpcore.clip.clip_grad_norm`); the History still
     records the gradient norms the backward pass produced, before clipping.
+    Training stops early, with ``history.diverged`` set, ``history.message`` saying why and
+    one TrainingDivergedWarning, when the loss or the weights become inf or NaN (the failing
+    epoch is not recorded) or when an epoch's mean loss exceeds ``RISE_LIMIT`` (10) times the
+    first epoch's (that epoch is recorded, the last one in the History).
     """
     X, y = _check_data(X, y)
     check_positive_int(epochs, "epochs")
@@ -104,6 +119,7 @@ def fit(model, loss, optimizer, X, y, *, epochs=100, batch_size=None, seed=0, pr
     if clip_grad_norm is not None:
         check_positive(clip_grad_norm, "clip_grad_norm")
     rng = np.random.default_rng(seed)
+    parameters = model.parameters()
     weights = [(name, p) for name, p in model.named_parameters() if p.data.ndim == 2]
     history = History(weight_names=[name for name, _ in weights])
     classifying = isinstance(loss, (CrossEntropyLoss, BCEWithLogitsLoss))
@@ -112,21 +128,23 @@ def fit(model, loss, optimizer, X, y, *, epochs=100, batch_size=None, seed=0, pr
         total_loss, correct, norm_sums, steps = 0.0, 0.0, np.zeros(len(weights)), 0
         for batch in _batches(len(X), batch_size, rng):
             X_batch, y_batch = X[batch], y[batch]
+            where = f"epoch {epoch}, step {steps + 1}"
             optimizer.zero_grad()
             with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
                 try:
                     scores = model.forward(X_batch)
                     batch_loss = loss(scores, y_batch)
-                except NonFiniteError:
-                    batch_loss = float("nan")
+                except NonFiniteError as error:  # X and weights are finite: activations overflowed
+                    return _stop(history, where, f"the activations overflowed ({error})", optimizer)
                 if not np.isfinite(batch_loss):
-                    _stop(history, epoch, steps + 1, batch_loss, optimizer)
-                    return history
+                    return _stop(history, where, f"the loss became {batch_loss}", optimizer)
                 model.backward(loss.backward())
                 norm_sums += [np.linalg.norm(p.grad) for _, p in weights]
                 if clip_grad_norm is not None:
-                    clip.clip_grad_norm(model.parameters(), clip_grad_norm)
+                    clip.clip_grad_norm(parameters, clip_grad_norm)
                 optimizer.step()
+            if not all(np.isfinite(p.data).all() for p in parameters):
+                return _stop(history, where, "the update made some weights inf or NaN", optimizer)
             total_loss += batch_loss * len(batch)
             if classifying:
                 correct += accuracy(scores, y_batch) * len(batch)
@@ -137,14 +155,20 @@ def fit(model, loss, optimizer, X, y, *, epochs=100, batch_size=None, seed=0, pr
         history.grad_norms.append(norm_sums / steps)
         if progress is not None:
             progress(epoch, history)
+        first, mean_loss = history.loss[0], history.loss[-1]
+        if mean_loss > RISE_LIMIT * first:
+            rise = (f"the mean loss rose from {first:.3g} in epoch 1 to {mean_loss:.3g}, more "
+                    f"than {RISE_LIMIT} times as high")
+            return _stop(history, f"epoch {epoch}", rise, optimizer)
     return history
 
 
-def _stop(history, epoch, step, value, optimizer):
-    """Record divergence in the history and warn once."""
+def _stop(history, where, what, optimizer):
+    """Record divergence in the history, warn once, and return the history."""
     history.diverged = True
     history.message = (
-        f"training diverged in epoch {epoch}, step {step}: the loss became {value} "
-        f"(learning rate {optimizer.lr}); try a smaller learning rate"
+        f"training diverged in {where}: {what}; the learning rate {optimizer.lr} is probably "
+        "too high, try a smaller one"
     )
     warnings.warn(history.message, TrainingDivergedWarning, stacklevel=3)
+    return history

@@ -236,10 +236,21 @@ def test_clip_returns_a_non_finite_norm_and_leaves_the_gradients_alone():
     assert np.isnan(clip_grad_norm([c], 1.0))
 
 
-@pytest.mark.parametrize("max_norm", [0, -1.0, np.nan, np.inf, "1"])
+@pytest.mark.parametrize("max_norm", [0, -1.0, np.nan, np.inf])
 def test_clip_rejects_bad_max_norm(max_norm):
     with pytest.raises(ValueError, match=r"max_norm must be a positive finite number"):
         clip_grad_norm(params_with_grads([1.0]), max_norm)
+
+
+def test_clip_rejects_a_max_norm_that_is_not_a_number():
+    with pytest.raises(TypeError, match=r"max_norm must be a real number, got str '1'; write the number without quotes"):
+        clip_grad_norm(params_with_grads([1.0]), "1")
+
+
+def test_clip_rejects_a_parameter_listed_twice():
+    (a,) = params_with_grads([3.0, 4.0])
+    with pytest.raises(ValueError, match=r"clip_grad_norm got the same Parameter\(.*\) twice, as items 0 and 1"):
+        clip_grad_norm([a, a], 1.0)
 
 
 def test_clip_rejects_things_that_are_not_parameters():
@@ -317,10 +328,15 @@ def test_clipping_rescues_a_run_that_explodes_without_it():
     assert clipped.loss[-1] < 1.5 * lowest
 
 
-@pytest.mark.parametrize("clip", [0, -1.0, np.nan, "2"])
-def test_fit_rejects_bad_clip_values(clip):
+@pytest.mark.parametrize("clip, error, message", [
+    (0, ValueError, "clip_grad_norm must be a positive finite number"),
+    (-1.0, ValueError, "clip_grad_norm must be a positive finite number"),
+    (np.nan, ValueError, "clip_grad_norm must be a positive finite number"),
+    ("2", TypeError, "clip_grad_norm must be a real number, got str '2'"),
+])
+def test_fit_rejects_bad_clip_values(clip, error, message):
     X, y = regression_problem()
     model = bpcore.MLP([1, 4, 1], seed=0)
-    with pytest.raises(ValueError, match=r"clip_grad_norm must be a positive finite number"):
+    with pytest.raises(error, match=message):
         bpcore.fit(model, bpcore.MSELoss(), bpcore.optim.SGD(model.parameters(), lr=0.1), X, y,
                    epochs=1, clip_grad_norm=clip)

@@ -116,6 +116,35 @@ def test_classification_losses_are_stable_at_extreme_logits(logit):
     assert np.all(np.isfinite(bce.backward()))
 
 
+@pytest.mark.parametrize("dtype, big", [(np.float64, 1e308), (np.float32, 2e38)])
+def test_cross_entropy_picks_the_label_log_probability_when_a_logit_overflows(dtype, big):
+    """z = [big, -big]: big - (-big) overflows to inf, so p_1 = e^{-inf} = 0 and log p_1 = -inf.
+
+    The loss for label 0 is exactly 0; a one-hot product would give 0 · (-inf) = NaN.
+    """
+    z = np.array([[big, -big]], dtype=dtype)
+    ce = bpcore.CrossEntropyLoss()
+    for target in (np.array([0]), np.array([[1.0, 0.0]], dtype=dtype)):
+        assert ce(z, target) == 0.0
+        np.testing.assert_array_equal(ce.backward(), [[0.0, 0.0]])
+        assert ce.backward().dtype == dtype
+    assert ce(z, np.array([1])) == np.inf  # the true loss, 2·big, is beyond the largest float
+    np.testing.assert_array_equal(ce.backward(), [[1.0, -1.0]])
+
+
+def test_cross_entropy_agrees_on_labels_one_hot_and_soft_targets():
+    z = RNG.standard_normal((5, 4))
+    labels = RNG.integers(0, 4, 5)
+    ce = bpcore.CrossEntropyLoss()
+    from_labels, gradient = ce(z, labels), ce.backward().copy()
+    assert ce(z, np.eye(4)[labels]) == pytest.approx(from_labels, rel=1e-15)
+    np.testing.assert_allclose(ce.backward(), gradient, rtol=1e-15)
+    soft = np.full((5, 4), 0.25)
+    p = np.exp(z) / np.exp(z).sum(axis=1, keepdims=True)
+    assert ce(z, soft) == pytest.approx(-np.mean(np.sum(soft * np.log(p), axis=1)))
+    np.testing.assert_allclose(ce.backward(), (p - soft) / 5)
+
+
 def test_whole_network_gradcheck_reports_the_worst_parameter():
     model = bpcore.MLP([3, 4, 2], activation="sigmoid", seed=3)
     X = RNG.standard_normal((5, 3))

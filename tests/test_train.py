@@ -1,5 +1,6 @@
 """The training loop: it learns XOR and the spiral, and reports divergence once and clearly."""
 
+import re
 import warnings
 
 import numpy as np
@@ -61,20 +62,71 @@ def test_same_seed_same_history():
     assert run() == run()
 
 
-def test_huge_learning_rate_is_reported_as_diverged_with_one_warning():
+def fit_recording_warnings(*args, **kwargs):
+    """fit, returning its History and the list of warnings it emitted."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        history = bpcore.fit(*args, **kwargs)
+    return history, caught
+
+
+@pytest.mark.parametrize(
+    "batch_size, epochs_recorded, reason",
+    [
+        (None, 2, r"epoch 2: the mean loss rose from 14.7 in epoch 1 to 3.79e\+05, more than 10 times as high"),
+        (10, 1, r"epoch 2, step 1: the loss became inf"),
+        (5, 0, r"epoch 1, step 6: the activations overflowed \(MSELoss\(\) prediction contains NaN or inf"),
+        (1, 0, r"epoch 1, step 9: the update made some weights inf or NaN"),
+    ],
+    ids=["loss-rose", "loss-inf", "activations-overflowed", "weights-inf"],
+)
+def test_huge_learning_rate_is_reported_as_diverged_with_one_warning(batch_size, epochs_recorded,
+                                                                     reason):
+    """lr = 10 on a linear target: every way of blowing up is caught where it happens."""
     rng = np.random.default_rng(0)
     X = rng.standard_normal((50, 3))
     y = X @ np.array([[1.0], [2.0], [3.0]])
     model = bpcore.MLP([3, 8, 1], activation="relu", seed=0)
     optimizer = bpcore.optim.SGD(model.parameters(), lr=10.0)
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        history = bpcore.fit(model, bpcore.MSELoss(), optimizer, X, y, epochs=300)
+    history, caught = fit_recording_warnings(model, bpcore.MSELoss(), optimizer, X, y, epochs=300,
+                                             batch_size=batch_size)
     assert history.diverged
-    assert history.epochs < 300
-    assert "training diverged in epoch" in history.message and "learning rate 10.0" in history.message
+    assert history.epochs == len(history.grad_norms) == epochs_recorded
+    assert re.fullmatch(f"training diverged in {reason}.*; the learning rate 10.0 is probably too "
+                        "high, try a smaller one", history.message)
     assert [type(w.message) for w in caught] == [bpcore.TrainingDivergedWarning]
     assert str(caught[0].message) == history.message
+
+
+def test_a_loss_that_shoots_up_without_overflowing_stops_the_run():
+    """Cross-entropy on the ReLU spiral at lr = 100: no inf or NaN ever appears, but the loss
+    jumps from 1.18 to 86 in one step, and without the rule the run would wander at chance."""
+    X, y = bpcore.spiral(seed=0)
+    model = bpcore.MLP([2, 50, 3], seed=0)
+    seen = []
+    history, caught = fit_recording_warnings(
+        model, bpcore.CrossEntropyLoss(), bpcore.optim.SGD(model.parameters(), lr=100.0), X, y,
+        epochs=300, progress=lambda epoch, h: seen.append(epoch))
+    assert history.diverged and history.epochs == 2 and seen == [1, 2]
+    assert len(history.accuracy) == len(history.grad_norms) == 2
+    assert history.loss[1] > bpcore.train.RISE_LIMIT * history.loss[0]
+    assert np.all(np.isfinite(history.loss))
+    assert history.message == (
+        "training diverged in epoch 2: the mean loss rose from 1.18 in epoch 1 to 86.2, more than "
+        "10 times as high; the learning rate 100.0 is probably too high, try a smaller one")
+    assert [str(w.message) for w in caught] == [history.message]
+    assert [w.category for w in caught] == [bpcore.TrainingDivergedWarning]
+
+
+def test_a_loss_below_ten_times_the_start_does_not_stop_the_run():
+    """lr = 10 on the same spiral: the loss peaks near 9.5 times the start, so the run goes on."""
+    X, y = bpcore.spiral(seed=0)
+    model = bpcore.MLP([2, 50, 3], seed=0)
+    history, caught = fit_recording_warnings(
+        model, bpcore.CrossEntropyLoss(), bpcore.optim.SGD(model.parameters(), lr=10.0), X, y,
+        epochs=300)
+    assert not history.diverged and history.message == "" and caught == []
+    assert history.epochs == 300 and 5 * history.loss[0] < max(history.loss)
 
 
 def test_accuracy_handles_logit_columns_and_one_hot_targets():
