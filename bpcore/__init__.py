@@ -1,7 +1,8 @@
 """bpcore: a small NumPy backpropagation engine, the networks of the backpropagation book.
 
-``import bpcore`` needs only NumPy. The plotting, widget and landscape modules are loaded
-on first use (``bpcore.plots``, ``bpcore.widgets``); the digits data needs scikit-learn.
+``import bpcore`` needs only NumPy. The figures, explorers and worked examples are loaded
+on first use (``bpcore.plots``, ``bpcore.widgets``, ``bpcore.examples``); the digits data
+needs scikit-learn.
 """
 
 import importlib
@@ -31,11 +32,11 @@ from .value import Dual, Value
 
 __version__ = "0.1.0"
 
-_LAZY_MODULES = {"plots", "widgets", "landscapes"}
+_LAZY_MODULES = {"examples", "plots", "widgets"}
 
 
 def __getattr__(name):
-    """Import the matplotlib/ipywidgets-based modules only when first used."""
+    """Import the figures, explorers and worked examples only when first used."""
     if name in _LAZY_MODULES:
         return importlib.import_module(f".{name}", __name__)
     raise AttributeError(f"module 'bpcore' has no attribute {name!r}")

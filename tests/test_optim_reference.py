@@ -1,7 +1,7 @@
 """bpcore's optimizers reproduce PyTorch's updates, checked against stored trajectories.
 
 ``tests/data/optim_reference.json`` was produced with PyTorch by
-``tests/make_optim_reference.py``; PyTorch is not needed here. Each configuration
+``scripts/make_optim_reference.py``; PyTorch is not needed here. Each configuration
 replays the stored gradients into bpcore parameters for 30 float64 steps and compares
 the parameters with PyTorch's after every step.
 """

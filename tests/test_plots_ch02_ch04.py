@@ -5,7 +5,7 @@ import pytest
 from matplotlib.figure import Figure
 
 import bpcore
-from bpcore import plots
+from bpcore import examples, plots
 from bpcore.widgets import render_frames
 
 
@@ -34,7 +34,7 @@ def texts(fig):
 
 
 def test_chain_of_three_at_three_has_the_chapter_numbers():
-    chain = plots.chain_of_three(3.0)
+    chain = examples.chain_of_three(3.0)
     assert (chain["u"], chain["v"], chain["y"]) == (9, 19, 6859)
     assert (chain["du_dx"], chain["dv_du"], chain["dy_dv"]) == (6, 2, 1083)
     assert (chain["dy_du"], chain["dy_dx"]) == (2166, 12996)
@@ -44,7 +44,7 @@ def test_chain_of_three_at_three_has_the_chapter_numbers():
 def test_chain_of_three_gradient_matches_finite_differences(
         x, assert_matches_central_differences):
     assert_matches_central_differences(lambda t: (2 * t**2 + 1) ** 3, x,
-                                       plots.chain_of_three(x)["dy_dx"])
+                                       examples.chain_of_three(x)["dy_dx"])
 
 
 @pytest.mark.parametrize("x", [-3.0, -0.5, 0.0, 3.0])
@@ -53,7 +53,7 @@ def test_draw_chain_tangent_draws_the_tangent_with_slope_dy_dx(x):
     plots.draw_chain_tangent(fig, x)
     assert len(fig.axes) == 2
     tangent = line_by_gid(fig.axes[0], "tangent")
-    chain = plots.chain_of_three(x)
+    chain = examples.chain_of_three(x)
     assert np.isclose(slope(tangent), chain["dy_dx"], rtol=1e-12, atol=1e-12)
     assert np.isclose(np.interp(x, tangent.get_xdata(), tangent.get_ydata()), chain["y"])
 
@@ -76,7 +76,7 @@ def test_draw_chain_tangent_brackets_negative_factors_with_true_minus_signs():
 
 @pytest.mark.parametrize("x", [-1.5, 0.0, 2.0, 3.0])
 def test_path_sum_products_add_up_to_the_derivative(x, assert_matches_central_differences):
-    values, edges, paths = plots.path_sum_example(x)
+    values, edges, paths = examples.path_sum_example(x)
     assert values["y"] == x**2 + 3 * x**3
     assert len(paths) == 3 and all(path[0] == "x" and path[-1] == "y" for path in paths)
     assert np.isclose(sum(paths.values()), 2 * x + 9 * x**2, rtol=1e-14, atol=1e-14)
@@ -97,10 +97,10 @@ def test_draw_path_sum_shows_one_panel_per_path_and_the_sum():
 @pytest.mark.parametrize("w1", [-4.0, -0.5, 0.0, 2.5])
 def test_tiny_network_gradient_is_the_product_of_four_factors_and_matches_nudging(
         w1, assert_matches_central_differences):
-    net = plots.tiny_network(w1)
+    net = examples.tiny_network(w1)
     product = net["dL_dyhat"] * net["dyhat_da1"] * net["da1_dz1"] * net["dz1_dw1"]
     assert np.isclose(net["dL_dw1"], product, rtol=1e-15)
-    assert_matches_central_differences(lambda w: plots.tiny_network(w)["loss"], w1,
+    assert_matches_central_differences(lambda w: examples.tiny_network(w)["loss"], w1,
                                        net["dL_dw1"])
 
 
@@ -111,16 +111,16 @@ def test_tiny_network_matches_bpcore():
     criterion = bpcore.MSELoss()
     mse = criterion(net(np.array([[x]])), np.array([[y]]))
     net.backward(0.5 * criterion.backward())
-    mine = plots.tiny_network(w1, x=x, y=y, b1=b1, w2=w2, b2=b2)
+    mine = examples.tiny_network(w1, x=x, y=y, b1=b1, w2=w2, b2=b2)
     assert np.isclose(mine["loss"], 0.5 * mse, rtol=1e-14)
     assert np.isclose(mine["dL_dw1"], net[0].W.grad[0, 0], rtol=1e-14)
 
 
 def test_tiny_network_works_on_arrays():
     w1 = np.linspace(-3, 3, 7)
-    net = plots.tiny_network(w1)
+    net = examples.tiny_network(w1)
     assert net["loss"].shape == net["dL_dw1"].shape == (7,)
-    assert np.allclose(net["dL_dw1"], [plots.tiny_network(w)["dL_dw1"] for w in w1])
+    assert np.allclose(net["dL_dw1"], [examples.tiny_network(w)["dL_dw1"] for w in w1])
 
 
 @pytest.mark.parametrize("w1", [-4.0, -0.5, 3.0])
@@ -128,7 +128,7 @@ def test_draw_tiny_network_draws_the_tangent_and_the_factors(w1):
     fig = Figure()
     plots.draw_tiny_network(fig, w1)
     ax_loss, ax_bars = fig.axes
-    net = plots.tiny_network(w1)
+    net = examples.tiny_network(w1)
     assert np.isclose(slope(line_by_gid(ax_loss, "tangent")), net["dL_dw1"], rtol=1e-12)
     widths = [patch.get_width() for patch in ax_bars.patches]
     expected = [net[name] for name in ("dL_dyhat", "dyhat_da1", "da1_dz1", "dz1_dw1")]
@@ -137,7 +137,7 @@ def test_draw_tiny_network_draws_the_tangent_and_the_factors(w1):
 
 
 def test_the_saturated_sigmoid_makes_the_gradient_tiny():
-    far = plots.tiny_network(-4.0)
+    far = examples.tiny_network(-4.0)
     assert far["da1_dz1"] < 4e-4 and abs(far["dL_dw1"]) < 2e-3 and far["loss"] > 0.49
 
 
@@ -148,7 +148,7 @@ def test_the_saturated_sigmoid_makes_the_gradient_tiny():
 def test_sigmoid_output_losses_match_the_textbook_formulas(y):
     z = np.linspace(-8, 8, 33)
     p = 1 / (1 + np.exp(-z))
-    out = plots.sigmoid_output_losses(z, y)
+    out = examples.sigmoid_output_losses(z, y)
     assert np.allclose(out["p"], p, rtol=1e-15)
     assert np.allclose(out["mse"], (p - y) ** 2, rtol=1e-12, atol=1e-15)
     assert np.allclose(out["bce"], -(y * np.log(p) + (1 - y) * np.log(1 - p)), rtol=1e-10)
@@ -157,14 +157,14 @@ def test_sigmoid_output_losses_match_the_textbook_formulas(y):
 @pytest.mark.parametrize("name", ["mse", "bce"])
 def test_sigmoid_output_gradients_match_nudging(name, assert_matches_central_differences):
     z = np.linspace(-6, 6, 25)
-    assert_matches_central_differences(lambda t: plots.sigmoid_output_losses(t)[name], z,
-                                       plots.sigmoid_output_losses(z)[name + "_grad"])
+    assert_matches_central_differences(lambda t: examples.sigmoid_output_losses(t)[name], z,
+                                       examples.sigmoid_output_losses(z)[name + "_grad"])
 
 
 def test_sigmoid_output_losses_agree_with_bpcore():
     z = np.linspace(-30, 30, 13).reshape(-1, 1)
     target = np.ones_like(z)
-    out = plots.sigmoid_output_losses(z.ravel())
+    out = examples.sigmoid_output_losses(z.ravel())
     criterion = bpcore.BCEWithLogitsLoss()
     bce = [criterion(z[i:i + 1], target[i:i + 1]) for i in range(len(z))]
     assert np.allclose(out["bce"], bce, rtol=1e-14, atol=1e-300)
@@ -176,14 +176,14 @@ def test_sigmoid_output_losses_agree_with_bpcore():
 
 def test_sigmoid_output_losses_are_finite_at_extreme_logits_without_warnings():
     # pytest turns RuntimeWarnings into errors (pyproject.toml), so overflow would fail here
-    out = plots.sigmoid_output_losses(np.array([-1000.0, -40.0, 40.0, 1000.0]))
+    out = examples.sigmoid_output_losses(np.array([-1000.0, -40.0, 40.0, 1000.0]))
     for values in out.values():
         assert np.all(np.isfinite(values))
     assert np.allclose(out["bce"], [1000.0, 40.0, 0.0, 0.0], atol=1e-15)
 
 
 def test_confident_mistakes_vanish_under_mse_but_not_under_cross_entropy():
-    out = plots.sigmoid_output_losses(-12.0)
+    out = examples.sigmoid_output_losses(-12.0)
     assert abs(out["mse_grad"]) < 1e-4 and abs(out["bce_grad"]) > 0.99
 
 
@@ -192,7 +192,7 @@ def test_draw_loss_response_marks_the_current_logit(z):
     fig = Figure()
     plots.draw_loss_response(fig, z)
     ax_loss, ax_grad = fig.axes
-    out = plots.sigmoid_output_losses(z)
+    out = examples.sigmoid_output_losses(z)
     markers = [line for line in ax_loss.lines if line.get_marker() == "o"]
     assert len(markers) == 1
     assert np.allclose(markers[0].get_xdata(), z)

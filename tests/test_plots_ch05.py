@@ -10,7 +10,7 @@ import pytest
 from matplotlib.figure import Figure
 
 import bpcore
-from bpcore import plots
+from bpcore import examples, plots
 from bpcore.widgets import render_frames
 
 
@@ -30,13 +30,13 @@ def history(loss, accuracy=None, diverged=False, message=""):
 def test_predict_classes_takes_the_argmax_of_several_outputs():
     model = linear_model(np.eye(2, 3), np.zeros(3))  # scores (x1, x2, 0)
     X = np.array([[2.0, 1.0], [-1.0, 3.0], [-1.0, -2.0]])
-    np.testing.assert_array_equal(plots.predict_classes(model, X), [0, 1, 2])
+    np.testing.assert_array_equal(examples.predict_classes(model, X), [0, 1, 2])
 
 
 def test_predict_classes_thresholds_a_single_logit_at_zero():
     model = linear_model([[1.0], [0.0]], [0.0])  # logit x1
     X = np.array([[0.5, 9.0], [-0.5, 9.0]])
-    np.testing.assert_array_equal(plots.predict_classes(model, X), [1, 0])
+    np.testing.assert_array_equal(examples.predict_classes(model, X), [1, 0])
 
 
 def test_draw_decision_boundary_colours_the_plane_by_the_models_prediction():
@@ -106,28 +106,28 @@ def test_draw_loss_curve_marks_where_a_run_diverged():
     (history([], [], diverged=True), "too high"),
 ])
 def test_training_regime_names_what_the_learning_rate_did(run, regime):
-    assert plots.training_regime(run) == regime
+    assert examples.training_regime(run) == regime
 
 
 def test_training_regime_needs_a_classification_history():
     with pytest.raises(ValueError, match="accuracy"):
-        plots.training_regime(history([1.0, 0.5]))
+        examples.training_regime(history([1.0, 0.5]))
 
 
 def test_train_spiral_trains_the_chapters_network_reproducibly():
-    model, run, X, y = plots.train_spiral(1.0, hidden=8, epochs=5)
+    model, run, X, y = examples.train_spiral(1.0, hidden=8, epochs=5)
     assert [type(m).__name__ for m in model] == ["Linear", "ReLU", "Linear"]
     assert model[0].W.data.shape == (2, 8) and model[2].W.data.shape == (8, 3)
     assert run.epochs == 5 and len(run.accuracy) == 5
     X0, y0 = bpcore.spiral(seed=0)
     np.testing.assert_array_equal(X, X0)
     np.testing.assert_array_equal(y, y0)
-    _, again, _, _ = plots.train_spiral(1.0, hidden=8, epochs=5)
+    _, again, _, _ = examples.train_spiral(1.0, hidden=8, epochs=5)
     assert again.loss == run.loss
 
 
 def test_draw_training_run_shows_loss_and_boundary():
-    model, run, X, y = plots.train_spiral(1.0, hidden=8, epochs=3)
+    model, run, X, y = examples.train_spiral(1.0, hidden=8, epochs=3)
     fig = Figure()
     plots.draw_training_run(fig, model, run, X, y, title="a run")
     ax_loss, ax_data = fig.axes[:2]
@@ -139,7 +139,7 @@ def test_draw_training_run_shows_loss_and_boundary():
 
 
 def test_draw_training_run_draws_no_boundary_for_a_diverged_run():
-    model, _, X, y = plots.train_spiral(1.0, hidden=8, epochs=1)
+    model, _, X, y = examples.train_spiral(1.0, hidden=8, epochs=1)
     for parameter in model.parameters():
         parameter.data[...] = np.nan  # what a blown-up run can leave behind
     fig = Figure()
@@ -151,41 +151,23 @@ def test_draw_training_run_draws_no_boundary_for_a_diverged_run():
 
 
 def test_draw_lr_spiral_names_the_regime_in_its_title():
+    runs = {0.001: examples.train_spiral(0.001, hidden=8, epochs=5)}
     fig = Figure()
-    plots.draw_lr_spiral(fig, 0.001, hidden=8, epochs=5)
+    plots.draw_lr_spiral(fig, 0.001, runs=runs)
     assert fig.get_suptitle().startswith(r"$\eta = 0.001$: too low (final loss ")
 
 
-def test_draw_lr_spiral_draws_a_precomputed_run_without_training_again(monkeypatch):
-    run = plots.train_spiral(1.0, hidden=8, epochs=3)
-
-    def no_training(*args, **kwargs):
-        raise AssertionError("draw_lr_spiral trained although the run was given")
-
-    monkeypatch.setattr(plots.training, "train_spiral", no_training)
-    fig = Figure()
-    plots.draw_lr_spiral(fig, 1.0, runs={1.0: run})
-    assert fig.get_suptitle().startswith(r"$\eta = 1$:")
-
-
-def test_draw_lr_spiral_shows_a_diverged_run_as_such_and_silences_its_warning(monkeypatch):
-    model, _, X, y = plots.train_spiral(1.0, hidden=8, epochs=1)
+def test_draw_lr_spiral_shows_a_diverged_run_as_such():
+    model, _, X, y = examples.train_spiral(1.0, hidden=8, epochs=1)
     message = "training diverged in epoch 2, step 1: the loss became nan"
-
-    def diverging(lr, **kwargs):
-        warnings.warn(message, bpcore.TrainingDivergedWarning, stacklevel=2)
-        return model, history([1.0], [0.3], diverged=True, message=message), X, y
-
-    monkeypatch.setattr(plots.training, "train_spiral", diverging)
+    runs = {1e6: (model, history([1.0], [0.3], diverged=True, message=message), X, y)}
     fig = Figure()
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")
-        plots.draw_lr_spiral(fig, 1e6)
+    plots.draw_lr_spiral(fig, 1e6, runs=runs)
     assert fig.get_suptitle() == r"$\eta = 1e+06$: too high (diverged after 1 epochs)"
 
 
 def test_the_learning_rate_explorer_renders_one_frame_per_value():
-    runs = {lr: plots.train_spiral(lr, hidden=8, epochs=3) for lr in [0.01, 1.0]}
+    runs = {lr: examples.train_spiral(lr, hidden=8, epochs=3) for lr in [0.01, 1.0]}
     frames = render_frames(partial(plots.draw_lr_spiral, runs=runs), {"lr": [0.01, 1.0]})
     assert len(frames) == 2 and frames[0] != frames[1]
     assert all(frame.startswith(b"\x89PNG") for frame in frames)

@@ -5,7 +5,8 @@ import pytest
 from matplotlib.figure import Figure
 
 import bpcore
-from bpcore import landscapes, plots
+from bpcore import examples, plots
+from bpcore.examples import landscapes
 from bpcore.optim import SGD
 from bpcore.widgets import render_frames
 
@@ -30,7 +31,7 @@ def line(fig_or_ax, gid):
     ([5, np.nan, 0.5], 1, 2),
 ])
 def test_steps_to_reach(losses, tol, expected):
-    assert plots.steps_to_reach(losses, tol) == expected
+    assert examples.steps_to_reach(losses, tol) == expected
 
 
 def test_draw_paths_1d_draws_every_walk():
@@ -196,7 +197,7 @@ def test_draw_confusion_matrix_without_mistakes_and_bad_shapes():
 
 
 def test_top_two():
-    classes, probabilities = plots.top_two([[0.1, 0.6, 0.3], [0.5, 0.2, 0.3]])
+    classes, probabilities = examples.top_two([[0.1, 0.6, 0.3], [0.5, 0.2, 0.3]])
     assert classes.tolist() == [[1, 2], [0, 2]]
     np.testing.assert_allclose(probabilities, [[0.6, 0.3], [0.5, 0.3]])
 

@@ -4,7 +4,8 @@ import numpy as np
 import pytest
 from matplotlib.figure import Figure
 
-from bpcore import landscapes, plots
+from bpcore import plots
+from bpcore.examples import landscapes
 from bpcore.widgets import render_frames
 
 

@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 
 import bpcore
 from bpcore.gradcheck import STEP, TOLERANCE, relative_error
+from bpcore.mlp import ACTIVATIONS
 
 PROPERTY_SETTINGS = settings(max_examples=60, deadline=None, derandomize=True)
 SEEDS = st.integers(min_value=0, max_value=2**32 - 1)
@@ -28,13 +29,6 @@ SEEDS = st.integers(min_value=0, max_value=2**32 - 1)
 # Random networks
 # ---------------------------------------------------------------------------------------
 
-ACTIVATIONS = {
-    "sigmoid": bpcore.Sigmoid,
-    "tanh": bpcore.Tanh,
-    "relu": bpcore.ReLU,
-    "leaky_relu": bpcore.LeakyReLU,
-    "identity": bpcore.Identity,
-}
 LOSSES = ("MSELoss", "BCEWithLogitsLoss", "CrossEntropyLoss")
 KINK_MARGIN = 1e-3  # pre-activations of ReLU/LeakyReLU stay this far from 0: h = 1e-5 never crosses
 VISIBLE = 1e-5  # a planted bug that moves some gradient entry by this much (times the scale)

@@ -2,6 +2,7 @@
 
 import numpy as np
 
+from ..examples.chain import chain_of_three, path_edges, path_sum_example, tiny_network
 from .style import EXPLORER_FONTSIZE, GRADIENT_COLOR, VALUE_COLOR, number_text
 
 
@@ -12,22 +13,6 @@ def _short_number(value, *, factor=False):
     """
     text = number_text(value, ".0f" if abs(value) >= 100 or float(value).is_integer() else ".4g")
     return f"({text})" if factor and value < 0 else text
-
-
-def chain_of_three(x):
-    """y = f(g(h(x))) with h(x) = x², g(u) = 2u + 1, f(v) = v³: values and derivatives at x.
-
-    Returns a dict with the forward values ``u``, ``v``, ``y``, the local derivatives
-    ``du_dx`` = 2x, ``dv_du`` = 2, ``dy_dv`` = 3v², and the gradients multiplied backward
-    from the output, ``dy_du`` = dy/dv · dv/du and ``dy_dx`` = dy/du · du/dx.
-    """
-    u = x**2
-    v = 2 * u + 1
-    y = v**3
-    du_dx, dv_du, dy_dv = 2 * x, 2.0, 3 * v**2
-    dy_du = dy_dv * dv_du
-    return {"x": x, "u": u, "v": v, "y": y, "du_dx": du_dx, "dv_du": dv_du, "dy_dv": dy_dv,
-            "dy_du": dy_du, "dy_dx": dy_du * du_dx}
 
 
 def draw_chain_diagram(ax, chain):
@@ -93,30 +78,6 @@ PATH_SUM_NODES = {"x": (0.06, 0.5), "a": (0.36, 0.85), "b": (0.36, 0.15),
                   "c": (0.64, 0.4), "y": (0.93, 0.62)}
 
 
-def _steps(path):
-    """The edges (parent, child) along a path given as a sequence of nodes."""
-    return list(zip(path[:-1], path[1:], strict=True))
-
-
-def path_sum_example(x):
-    """Values, local derivatives and paths of y = a + c with a = x², b = 3x, c = a·b.
-
-    Returns ``(values, edges, paths)``: ``values`` maps each node to its value, ``edges``
-    maps (parent, child) to the local derivative ∂child/∂parent, and ``paths`` maps each
-    path from x to y (a tuple of nodes) to the product of the local derivatives along it.
-    The products sum to dy/dx = 2x + 9x².
-    """
-    a, b = x**2, 3 * x
-    c = a * b
-    values = {"x": x, "a": a, "b": b, "c": c, "y": a + c}
-    edges = {("x", "a"): 2 * x, ("x", "b"): 3.0, ("a", "c"): b, ("b", "c"): a,
-             ("a", "y"): 1.0, ("c", "y"): 1.0}
-    paths = {}
-    for path in [("x", "a", "y"), ("x", "a", "c", "y"), ("x", "b", "c", "y")]:
-        paths[path] = float(np.prod([edges[step] for step in _steps(path)]))
-    return values, edges, paths
-
-
 #: The local derivatives as formulas (None where the derivative is a constant).
 _EDGE_RULES = {("x", "a"): "2x", ("x", "b"): None, ("a", "c"): "b", ("b", "c"): "a",
                ("a", "y"): None, ("c", "y"): None}
@@ -129,7 +90,7 @@ def _path_sum_graph(ax, values, edges, *, highlight=(), color="C1", detail=True)
     """Draw the path-sum graph on ``ax``; the edges along ``highlight`` are thick."""
     ax.set_axis_off()
     ax.set(xlim=(-0.04, 1.04), ylim=(-0.1, 1.1))
-    on_path = set(_steps(highlight))
+    on_path = set(path_edges(highlight))
     for (parent, child), local in edges.items():
         (x0, y0), (x1, y1) = PATH_SUM_NODES[parent], PATH_SUM_NODES[child]
         bold = (parent, child) in on_path
@@ -174,32 +135,13 @@ def draw_path_sum(fig, x=2.0):
         color = _PATH_COLORS[column]
         _path_sum_graph(ax, values, edges, highlight=path, color=color, detail=False)
         factors = r" \times ".join(_short_number(edges[step], factor=True)
-                                   for step in _steps(path))
+                                   for step in path_edges(path))
         ax.set_title(f"{' → '.join(path)}\n${factors} = {_short_number(product)}$", fontsize=10,
                      color=color)
     total = " + ".join(_short_number(product, factor=True) for product in paths.values())
     fig.suptitle(f"$dy/dx$ = sum over the paths = ${total} = {_short_number(sum(paths.values()))}$",
                  fontsize=11, color=GRADIENT_COLOR)
     fig.tight_layout()
-
-
-def tiny_network(w1, *, x=2.0, y=1.0, b1=0.0, w2=1.5, b2=0.0):
-    """The 1 -> 1 -> 1 network ŷ = w2 σ(w1 x + b1) + b2 with loss ½(ŷ - y)², at ``w1``.
-
-    Works elementwise on an array of ``w1``. Returns a dict with the forward values
-    ``z1``, ``a1``, ``y_hat``, ``loss``, the four local factors of ∂L/∂w1 (``dL_dyhat``
-    = ŷ - y, ``dyhat_da1`` = w2, ``da1_dz1`` = σ'(z1), ``dz1_dw1`` = x) and their product
-    ``dL_dw1``.
-    """
-    w1 = np.asarray(w1, dtype=np.float64)
-    z1 = w1 * x + b1
-    a1 = 1 / (1 + np.exp(-z1))
-    y_hat = w2 * a1 + b2
-    factors = {"dL_dyhat": y_hat - y, "dyhat_da1": np.full_like(w1, w2),
-               "da1_dz1": a1 * (1 - a1), "dz1_dw1": np.full_like(w1, x)}
-    product = factors["dL_dyhat"] * factors["dyhat_da1"] * factors["da1_dz1"] * x
-    return {"z1": z1, "a1": a1, "y_hat": y_hat, "loss": 0.5 * (y_hat - y) ** 2, **factors,
-            "dL_dw1": product}
 
 
 def draw_tiny_network(fig, w1, *, x=2.0, y=1.0, b1=0.0, w2=1.5, b2=0.0, wlim=(-4.5, 3.5)):

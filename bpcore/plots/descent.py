@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from .. import landscapes
+from ..examples import landscapes
 from .style import true_minus
 
 #: Colour of descent paths in chapter 1 (and of the "where you stand" marker).
@@ -34,7 +34,7 @@ def draw_descent_1d(fig, eta, *, w0=-3.0, steps=20):
 
     Left: the path on the loss curve. Right: the distance |w_t - 2| per step on a log
     scale, beside the exact law |w0 - 2| |1 - 2 eta|^t. The title names the regime
-    (see :func:`bpcore.landscapes.classify_path`). Titles that change from frame to frame
+    (see :func:`bpcore.examples.landscapes.classify_path`). Titles that change from frame to frame
     are plain text and the layout is fixed, so an explorer's frames draw quickly.
     """
     minimum = landscapes.QUADRATIC_MINIMUM

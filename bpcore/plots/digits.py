@@ -2,6 +2,8 @@
 
 import numpy as np
 
+from ..examples.digits import top_two
+
 #: Colour map of the digit images: white paper, dark ink.
 DIGIT_CMAP = "gray_r"
 
@@ -99,16 +101,6 @@ def draw_confusion_matrix(fig, matrix, *, class_names=None):
     ax.set_title(f"{int(np.trace(matrix))} right (blue), {errors} wrong (red) "
                  f"of {int(matrix.sum())}", fontsize=10)
     fig.tight_layout()
-
-
-def top_two(probabilities):
-    """The two most probable classes of each row and their probabilities, best first.
-
-    Returns (classes, probabilities), both of shape (n, 2).
-    """
-    probabilities = np.atleast_2d(np.asarray(probabilities, dtype=np.float64))
-    classes = np.argsort(-probabilities, axis=1, kind="stable")[:, :2]
-    return classes, np.take_along_axis(probabilities, classes, axis=1)
 
 
 def draw_misclassified(fig, images, labels, probabilities, *, ncols=6):

@@ -2,6 +2,8 @@
 
 import numpy as np
 
+from ..examples.graph import neuron_graph
+from ..value import Value
 from .style import GRADIENT_COLOR, VALUE_COLOR
 
 _GRAPH_OP_SYMBOLS = {"*": "×", "+": "+"}
@@ -9,8 +11,6 @@ _GRAPH_OP_SYMBOLS = {"*": "×", "+": "+"}
 
 def _graph_nodes(root):
     """The nodes of the graph under ``root`` in topological order; TypeError if not a Value."""
-    from ..value import Value
-
     if not isinstance(root, Value):
         raise TypeError(f"draw a graph from a bpcore.Value (its output node), got "
                         f"{type(root).__name__}")
@@ -256,28 +256,6 @@ def draw_graph(root, ax=None, *, show_grad=None, edge_labels=True, fmt=graph_num
         ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, 0.0), ncols=2,
                   fontsize=fontsize, frameon=False)
     return ax
-
-
-def neuron_graph(x1=0.5, x2=-2.0, w1=1.5, w2=-0.25, b=0.1):
-    """The graph of one tanh neuron, o = tanh(x1·w1 + x2·w2 + b), built from Values.
-
-    Returns a dict of its nodes by name: the inputs "x1", "x2", "w1", "w2", "b", the
-    products "p1", "p2", the sums "s" and "n", and the output "o". No backward pass is run.
-    """
-    from ..value import Value
-
-    x1, w1 = Value(x1, label="x₁"), Value(w1, label="w₁")
-    x2, w2 = Value(x2, label="x₂"), Value(w2, label="w₂")
-    b = Value(b, label="b")
-    p1 = x1 * w1
-    p2 = x2 * w2
-    s = p1 + p2
-    n = s + b
-    o = n.tanh()
-    for node, label in ((p1, "p₁"), (p2, "p₂"), (s, "s"), (n, "n"), (o, "o")):
-        node.label = label
-    return {"x1": x1, "w1": w1, "x2": x2, "w2": w2, "b": b, "p1": p1, "p2": p2, "s": s,
-            "n": n, "o": o}
 
 
 def draw_neuron_graph(fig, x1, **weights):

@@ -2,7 +2,9 @@
 
 import numpy as np
 
-from .. import landscapes
+from ..examples import landscapes
+from ..examples.optimizers import steps_to_reach
+from ..optim import SGD
 
 #: One colour per optimizer, the same in every figure of chapter 7.
 OPTIMIZER_COLORS = {"gradient descent": "0.3", "momentum": "C0", "Nesterov": "C4",
@@ -20,20 +22,6 @@ def _optimizer_color(name, index):
         if name.startswith(key):
             return color
     return f"C{index % 10}"
-
-
-def steps_to_reach(losses, tol):
-    """The first step t after which every loss is below ``tol`` (None if that never happens).
-
-    A walk that dips below ``tol`` and comes back up has not arrived yet: this counts the
-    step from which it stays there.
-    """
-    above = np.flatnonzero(~(np.asarray(losses, dtype=np.float64) < tol))
-    if len(above) == 0:
-        return 0
-    if above[-1] == len(losses) - 1:
-        return None
-    return int(above[-1] + 1)
 
 
 def draw_paths_1d(fig, paths, *, minimum=2.0, ylim=None):
@@ -101,10 +89,8 @@ def draw_valley_explorer(fig, lr, momentum, *, w0=VALLEY_START, steps=60, tol=1e
     gradient descent with ``VALLEY_GD_LR`` (grey, dashed). The title says from which step
     the loss stays below ``tol``, or that the walk diverges.
     """
-    from .. import optim
-
     def make(params):
-        return optim.SGD(params, lr=lr, momentum=momentum)
+        return SGD(params, lr=lr, momentum=momentum)
 
     path = landscapes.optimizer_path(landscapes.narrow_valley_grad, w0, make, steps)
     baseline = landscapes.descend(landscapes.narrow_valley_grad, w0, VALLEY_GD_LR, steps)

@@ -2,19 +2,11 @@
 
 import numpy as np
 
+from ..examples.training import predict_classes, training_regime
 from .style import GRADIENT_COLOR, VALUE_COLOR
 
 #: Colours of the classes in chapter 5's decision-boundary figures (class k: colour k).
 BOUNDARY_COLORS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#9467bd", "#8c564b")
-
-
-def predict_classes(model, X):
-    """Class predicted by ``model`` for each row of ``X``: argmax of the scores, or, for a
-    single output (a logit), 1 where it is positive and 0 elsewhere."""
-    scores = np.asarray(model.forward(X))
-    if scores.ndim == 2 and scores.shape[1] > 1:
-        return scores.argmax(axis=1)
-    return (scores.reshape(-1) > 0).astype(np.int64)
 
 
 def _model_dtype(model):
@@ -101,47 +93,6 @@ def draw_loss_curve(ax, history, *, color="C0", label=None, logy=True, ylim=None
     ax.grid(alpha=0.3)
 
 
-def training_regime(history, *, good_accuracy=0.9):
-    """Name what a learning rate did to a classifier's training run.
-
-    "too high" if the loss diverged or shot up to more than twice its first value; otherwise
-    "good" if the final training accuracy is at least ``good_accuracy``; otherwise "too high"
-    if the loss ever rose above its first value, "too low" if it never did (it fell, just not
-    far enough). A spike to twice the start is decided in the first, large steps, so the name
-    does not hang on the last bits of a run that bounces around afterwards.
-    """
-    if history.diverged:
-        return "too high"
-    if not history.accuracy:
-        raise ValueError("training_regime needs a classification History (with accuracy)")
-    if max(history.loss) > 2 * history.loss[0]:
-        return "too high"
-    if history.accuracy[-1] >= good_accuracy:
-        return "good"
-    if max(history.loss) > history.loss[0]:
-        return "too high"
-    return "too low"
-
-
-def train_spiral(lr, *, hidden=50, epochs=300, seed=0, activation="relu"):
-    """Train a 2-``hidden``-3 classifier with full-batch SGD on ``bpcore.spiral(seed=0)``.
-
-    Returns (model, history, X, y). If the loss diverges, ``fit`` stops early and warns
-    with a ``TrainingDivergedWarning``; ``history.diverged`` and ``history.message`` say so.
-    """
-    from ..data import spiral
-    from ..losses import CrossEntropyLoss
-    from ..mlp import MLP
-    from ..optim import SGD
-    from ..train import fit
-
-    X, y = spiral(seed=0)
-    model = MLP((2, hidden, 3), activation=activation, seed=seed)
-    history = fit(model, CrossEntropyLoss(), SGD(model.parameters(), lr=lr), X, y,
-                  epochs=epochs)
-    return model, history, X, y
-
-
 def draw_training_run(fig, model, history, X, y, *, title=None, loss_ylim=(0.02, 1e6),
                       markersize=10):
     """Loss curve (left) and decision boundary (right) after a training run.
@@ -171,24 +122,14 @@ def draw_training_run(fig, model, history, X, y, *, title=None, loss_ylim=(0.02,
         fig.suptitle(title, fontsize=11)
 
 
-def draw_lr_spiral(fig, lr, *, runs=None, hidden=50, epochs=300, seed=0):
+def draw_lr_spiral(fig, lr, *, runs):
     """Explorer frame: the spiral classifier trained with learning rate ``lr``, drawn.
 
-    ``runs`` may map learning rates to finished runs ``(model, history, X, y)`` from
-    :func:`train_spiral`, so a notebook that has trained them already need not train
-    again; otherwise the run happens here, with a divergence warning silenced because
-    the figure says what happened. The title names the regime (:func:`training_regime`).
+    ``runs`` maps learning rates to finished runs ``(model, history, X, y)`` of
+    :func:`bpcore.examples.train_spiral`. The title names the regime
+    (:func:`bpcore.examples.training_regime`).
     """
-    import warnings
-
-    from ..train import TrainingDivergedWarning
-
-    if runs is not None and lr in runs:
-        model, history, X, y = runs[lr]
-    else:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", TrainingDivergedWarning)
-            model, history, X, y = train_spiral(lr, hidden=hidden, epochs=epochs, seed=seed)
+    model, history, X, y = runs[lr]
     regime = training_regime(history)
     if history.diverged:
         outcome = f"diverged after {history.epochs} epochs"

@@ -16,7 +16,7 @@ on CPU).
 
 Usage, with a Python that has PyTorch and NumPy installed::
 
-    python tests/make_optim_reference.py
+    python scripts/make_optim_reference.py
 
 The output is deterministic: running the script again with the same PyTorch version
 rewrites the same file.
@@ -31,7 +31,7 @@ import torch
 SEED = 20240611
 STEPS = 30
 SHAPES = {"weight": (3, 4), "bias": (4,)}
-OUTPUT = Path(__file__).parent / "data" / "optim_reference.json"
+OUTPUT = Path(__file__).resolve().parent.parent / "tests" / "data" / "optim_reference.json"
 
 # (id, optimizer class name, keyword arguments); the same arguments build bpcore's optimizer.
 CONFIGS = [
@@ -114,7 +114,7 @@ def build_reference():
             "gradients[name][t] and call step(); trajectory[name][t] is the parameter "
             "after that step (t counted from 0)."
         ),
-        "generator": "tests/make_optim_reference.py",
+        "generator": "scripts/make_optim_reference.py",
         "torch_version": torch.__version__,
         "numpy_version": np.__version__,
         "dtype": "float64",

@@ -12,9 +12,12 @@ evaluated at once for a contour plot. :func:`descend` walks downhill on any of t
 :func:`optimizer_path` walks them with any optimizer of ``bpcore.optim``.
 """
 
-from numbers import Integral, Real
+from numbers import Integral
 
 import numpy as np
+
+from ..checks import check_positive
+from ..layers import Parameter
 
 # --- one dimension --------------------------------------------------------------------
 
@@ -103,11 +106,8 @@ def _check_descent(grad, w0, eta, steps, limit):
     """Validate the arguments of :func:`descend`; return w0 as a float64 array."""
     if not callable(grad):
         raise TypeError(f"grad must be a function w -> dL/dw, got {grad!r}")
-    for name, value in (("eta (the learning rate)", eta), ("limit", limit)):
-        if isinstance(value, bool) or not isinstance(value, Real):
-            raise TypeError(f"{name} must be a number, got {value!r}")
-        if not (np.isfinite(value) and value > 0):
-            raise ValueError(f"{name} must be a positive finite number, got {value!r}")
+    check_positive(eta, "eta (the learning rate)")
+    check_positive(limit, "limit")
     if isinstance(steps, bool) or not isinstance(steps, Integral):
         raise TypeError(f"steps must be a whole number, got {steps!r}")
     if steps < 0:
@@ -184,8 +184,6 @@ def optimizer_path(grad, w0, make_optimizer, steps, *, noise=0.0, seed=0, limit=
     ``optimizer.step()``. Shapes, and stopping when the walk blows up, are as in
     :func:`descend`: with plain SGD and no noise the two give the same path.
     """
-    from .layers import Parameter
-
     if not callable(make_optimizer):
         raise TypeError(f"make_optimizer must be a function params -> optimizer, got "
                         f"{make_optimizer!r}")

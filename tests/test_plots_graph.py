@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 from matplotlib.figure import Figure
 
-from bpcore import Value, plots
+from bpcore import Value, examples, plots
+from bpcore.plots.graph import graph_layout, graph_number
 from bpcore.widgets import render_frames
 
 
@@ -37,17 +38,17 @@ def texts(ax, gid):
 
 def test_layout_puts_each_node_one_column_right_of_its_deepest_parent():
     a, b, c, e, f = sum_times_c()
-    position = plots.graph_layout(f)
+    position = graph_layout(f)
     assert {node.label: position[node][0] for node in (a, b, c, e, f)} == {
         "a": 0, "b": 0, "c": 1, "e": 1, "f": 2}
-    left = plots.graph_layout(f, inputs_left=True)
+    left = graph_layout(f, inputs_left=True)
     assert left[c][0] == 0 and left[f][0] == 2
     assert position[f][1] == 0
 
 
 def test_layout_keeps_the_nodes_of_a_column_at_least_a_row_apart():
-    nodes = plots.neuron_graph()
-    position = plots.graph_layout(nodes["o"])
+    nodes = examples.neuron_graph()
+    position = graph_layout(nodes["o"])
     assert len(position) == 10
     for column in {x for x, _ in position.values()}:
         rows = sorted(y for x, y in position.values() if x == column)
@@ -135,7 +136,7 @@ def test_anything_but_a_value_is_refused(not_a_value):
     with pytest.raises(TypeError, match="bpcore.Value"):
         plots.draw_graph(not_a_value, ax=Figure().subplots())
     with pytest.raises(TypeError, match="bpcore.Value"):
-        plots.graph_layout(not_a_value)
+        graph_layout(not_a_value)
 
 
 def test_a_graph_too_big_to_read_is_refused():
@@ -148,7 +149,7 @@ def test_a_graph_too_big_to_read_is_refused():
 
 
 def test_the_neuron_graph_computes_a_tanh_neuron():
-    nodes = plots.neuron_graph(x1=0.5, x2=-2.0, w1=1.5, w2=-0.25, b=0.1)
+    nodes = examples.neuron_graph(x1=0.5, x2=-2.0, w1=1.5, w2=-0.25, b=0.1)
     n = 0.5 * 1.5 + (-2.0) * (-0.25) + 0.1
     assert math.isclose(nodes["o"].data, math.tanh(n))
     nodes["o"].backward()
@@ -168,7 +169,7 @@ def test_draw_neuron_graph_titles_each_frame_with_the_gradient_of_w1():
 
 
 def test_graph_number_keeps_labels_short():
-    assert [plots.graph_number(v) for v in (20.0, 0.5, -0.0588235, 0.000149, -3.72e-05, 0.0)] == [
+    assert [graph_number(v) for v in (20.0, 0.5, -0.0588235, 0.000149, -3.72e-05, 0.0)] == [
         "20", "0.5", "-0.0588", "1.5e-4", "-3.7e-5", "0"]
 
 

@@ -1,0 +1,19 @@
+"""Chapter 4's worked example: squared error and cross-entropy on one sigmoid output."""
+
+import numpy as np
+
+
+def sigmoid_output_losses(z, y=1.0):
+    """MSE and BCE of one sigmoid output p = σ(z) against the target ``y``, and their gradients.
+
+    Works elementwise on an array of logits. Returns a dict with ``p``, the losses
+    ``mse`` = (p - y)² and ``bce`` = -y log p - (1 - y) log(1 - p) (from the logit, stable
+    for any z), and their derivatives with respect to the logit: ``mse_grad`` =
+    2(p - y) p(1 - p) and ``bce_grad`` = p - y.
+    """
+    z = np.asarray(z, dtype=np.float64)
+    e = np.exp(-np.abs(z))
+    p = np.where(z >= 0, 1 / (1 + e), e / (1 + e))
+    bce = np.maximum(z, 0) - z * y + np.log1p(e)
+    return {"p": p, "mse": (p - y) ** 2, "bce": bce, "mse_grad": 2 * (p - y) * p * (1 - p),
+            "bce_grad": p - y}

@@ -1,0 +1,55 @@
+"""Chapter 5's experiments: the spiral classifier trained at one learning rate, and what
+the rate did."""
+
+import numpy as np
+
+from ..data import spiral
+from ..losses import CrossEntropyLoss
+from ..mlp import MLP
+from ..optim import SGD
+from ..train import fit
+
+
+def training_regime(history, *, good_accuracy=0.9):
+    """Name what a learning rate did to a classifier's training run.
+
+    "too high" if the loss diverged or shot up to more than twice its first value; otherwise
+    "good" if the final training accuracy is at least ``good_accuracy``; otherwise "too high"
+    if the loss ever rose above its first value, "too low" if it never did (it fell, just not
+    far enough). A spike to twice the start is decided in the first, large steps, so the name
+    does not hang on the last bits of a run that bounces around afterwards.
+    """
+    if history.diverged:
+        return "too high"
+    if not history.accuracy:
+        raise ValueError("training_regime needs a classification History (with accuracy)")
+    if max(history.loss) > 2 * history.loss[0]:
+        return "too high"
+    if history.accuracy[-1] >= good_accuracy:
+        return "good"
+    if max(history.loss) > history.loss[0]:
+        return "too high"
+    return "too low"
+
+
+def train_spiral(lr, *, hidden=50, epochs=300, seed=0, activation="relu"):
+    """Train a 2-``hidden``-3 classifier with full-batch SGD on ``bpcore.spiral(seed=0)``.
+
+    Returns (model, history, X, y). If the loss diverges, ``fit`` stops early and warns
+    with a ``TrainingDivergedWarning``; ``history.diverged`` and ``history.message`` say so.
+    """
+
+    X, y = spiral(seed=0)
+    model = MLP((2, hidden, 3), activation=activation, seed=seed)
+    history = fit(model, CrossEntropyLoss(), SGD(model.parameters(), lr=lr), X, y,
+                  epochs=epochs)
+    return model, history, X, y
+
+
+def predict_classes(model, X):
+    """Class predicted by ``model`` for each row of ``X``: argmax of the scores, or, for a
+    single output (a logit), 1 where it is positive and 0 elsewhere."""
+    scores = np.asarray(model.forward(X))
+    if scores.ndim == 2 and scores.shape[1] > 1:
+        return scores.argmax(axis=1)
+    return (scores.reshape(-1) > 0).astype(np.int64)
