@@ -7,8 +7,8 @@ max_norm / (‖g‖ + 1e-6): the direction of the step is kept, only its length 
 
 import numpy as np
 
-from .checks import check_parameters, check_positive
-from .layers import Parameter
+from .checks import check_positive
+from .layers import Parameter, check_parameters
 
 #: Added to the norm before dividing, as in PyTorch, so the factor never divides by zero.
 EPS = 1e-6

@@ -38,6 +38,30 @@ class Parameter:
         return f"Parameter({name}, shape={self.data.shape}, dtype={self.data.dtype})"
 
 
+def check_parameters(parameters, owner):
+    """Return ``parameters`` as a list, each a distinct Parameter; ``owner`` names the caller.
+
+    TypeError for an item that is not a Parameter; ValueError for one listed twice, which
+    would be updated (or clipped) twice per step.
+    """
+    parameters = list(parameters)
+    first_position = {}
+    for position, parameter in enumerate(parameters):
+        if not isinstance(parameter, Parameter):
+            raise TypeError(
+                f"{owner} expects Parameters (e.g. model.parameters()); item {position} is "
+                f"{type(parameter).__name__}"
+            )
+        if id(parameter) in first_position:
+            raise ValueError(
+                f"{owner} got the same {parameter!r} twice, as items "
+                f"{first_position[id(parameter)]} and {position}; list every Parameter once "
+                "(a module used twice in a model shares its parameters)"
+            )
+        first_position[id(parameter)] = position
+    return parameters
+
+
 class Module:
     """Base class: ``forward(x)``, ``backward(grad_output) -> grad_input``, ``parameters()``."""
 

@@ -13,7 +13,8 @@ import math
 
 import numpy as np
 
-from .checks import check_non_negative, check_parameters, check_positive, check_unit_interval
+from .checks import check_non_negative, check_positive, check_unit_interval
+from .layers import check_parameters
 
 
 class Optimizer:
