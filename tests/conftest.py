@@ -10,6 +10,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "_ext"))
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
+import bpcore  # noqa: E402
 from bpcore.gradcheck import STEP, TOLERANCE, relative_error  # noqa: E402
 
 
@@ -41,3 +42,28 @@ def assert_matches_central_differences():
         assert error < TOLERANCE, f"analytic {analytic}, numeric {numeric}: error {error:.1e}"
 
     return check
+
+
+@pytest.fixture
+def make_history():
+    """``make_history(loss, accuracy=None, diverged=False, message="")``: a finished History."""
+
+    def make(loss, accuracy=None, diverged=False, message=""):
+        return bpcore.History(weight_names=["0.W"], loss=list(loss),
+                              accuracy=list(accuracy if accuracy is not None else []),
+                              diverged=diverged, message=message)
+
+    return make
+
+
+@pytest.fixture
+def make_linear_model():
+    """``make_linear_model(W, b)``: a Linear layer holding exactly these weights."""
+
+    def make(W, b):
+        layer = bpcore.Linear(*np.shape(W))
+        layer.W.data[:] = W
+        layer.b.data[:] = b
+        return layer
+
+    return make

@@ -1,4 +1,4 @@
-"""Tests of the chapter-1 figures in bpcore.plots: the explorers' drawing functions."""
+"""Tests of bpcore.plots.descent: chapter 1's figures."""
 
 import numpy as np
 import pytest

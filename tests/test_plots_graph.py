@@ -1,12 +1,10 @@
-"""Tests of the chapter-3 graph drawings in bpcore.plots: layout, nodes, edges, labels."""
-
-import math
+"""Tests of bpcore.plots.graph: chapter 3's graph drawings."""
 
 import numpy as np
 import pytest
 from matplotlib.figure import Figure
 
-from bpcore import Value, examples, plots
+from bpcore import Value, plots
 from bpcore.plots.graph import graph_layout, graph_number
 from bpcore.widgets import render_frames
 
@@ -44,18 +42,6 @@ def test_layout_puts_each_node_one_column_right_of_its_deepest_parent():
     left = graph_layout(f, inputs_left=True)
     assert left[c][0] == 0 and left[f][0] == 2
     assert position[f][1] == 0
-
-
-def test_layout_keeps_the_nodes_of_a_column_at_least_a_row_apart():
-    nodes = examples.neuron_graph()
-    position = graph_layout(nodes["o"])
-    assert len(position) == 10
-    for column in {x for x, _ in position.values()}:
-        rows = sorted(y for x, y in position.values() if x == column)
-        assert all(np.diff(rows) >= 1 - 1e-9)
-    for node in position:  # every edge points to the right
-        for parent in node.parents:
-            assert position[parent][0] < position[node][0]
 
 
 def test_graph_spread_moves_only_what_overlaps():
@@ -146,17 +132,6 @@ def test_a_graph_too_big_to_read_is_refused():
         y = y * 2.0
     with pytest.raises(ValueError, match="max_nodes=40"):
         drawn(y)
-
-
-def test_the_neuron_graph_computes_a_tanh_neuron():
-    nodes = examples.neuron_graph(x1=0.5, x2=-2.0, w1=1.5, w2=-0.25, b=0.1)
-    n = 0.5 * 1.5 + (-2.0) * (-0.25) + 0.1
-    assert math.isclose(nodes["o"].data, math.tanh(n))
-    nodes["o"].backward()
-    slope = 1 - math.tanh(n) ** 2
-    assert math.isclose(nodes["w1"].grad, 0.5 * slope)
-    assert math.isclose(nodes["x2"].grad, -0.25 * slope)
-    assert math.isclose(nodes["b"].grad, slope)
 
 
 def test_draw_neuron_graph_titles_each_frame_with_the_gradient_of_w1():

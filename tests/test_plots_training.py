@@ -1,5 +1,4 @@
-"""Tests of the chapter-5 figures in bpcore.plots: boundaries, loss curves, the learning-rate
-explorer and the network diagram."""
+"""Tests of bpcore.plots.training: chapter 5's figures."""
 
 import io
 import warnings
@@ -14,33 +13,8 @@ from bpcore import examples, plots
 from bpcore.widgets import render_frames
 
 
-def linear_model(W, b):
-    layer = bpcore.Linear(*np.shape(W))
-    layer.W.data[:] = W
-    layer.b.data[:] = b
-    return layer
-
-
-def history(loss, accuracy=None, diverged=False, message=""):
-    return bpcore.History(weight_names=["0.W"], loss=list(loss),
-                          accuracy=list(accuracy if accuracy is not None else []),
-                          diverged=diverged, message=message)
-
-
-def test_predict_classes_takes_the_argmax_of_several_outputs():
-    model = linear_model(np.eye(2, 3), np.zeros(3))  # scores (x1, x2, 0)
-    X = np.array([[2.0, 1.0], [-1.0, 3.0], [-1.0, -2.0]])
-    np.testing.assert_array_equal(examples.predict_classes(model, X), [0, 1, 2])
-
-
-def test_predict_classes_thresholds_a_single_logit_at_zero():
-    model = linear_model([[1.0], [0.0]], [0.0])  # logit x1
-    X = np.array([[0.5, 9.0], [-0.5, 9.0]])
-    np.testing.assert_array_equal(examples.predict_classes(model, X), [1, 0])
-
-
-def test_draw_decision_boundary_colours_the_plane_by_the_models_prediction():
-    model = linear_model([[1.0], [0.0]], [0.0])  # class 1 exactly where x1 > 0
+def test_draw_decision_boundary_colours_the_plane_by_the_models_prediction(make_linear_model):
+    model = make_linear_model([[1.0], [0.0]], [0.0])  # class 1 exactly where x1 > 0
     X = np.array([[-1.0, -1.0], [1.0, 1.0]])
     ax = Figure().subplots()
     classes = plots.draw_decision_boundary(ax, model, X, np.array([0, 1]), resolution=40,
@@ -78,9 +52,9 @@ def test_draw_decision_boundary_rejects_inputs_that_are_not_points_in_the_plane(
                                      np.zeros(3, dtype=int))
 
 
-def test_draw_loss_curve_draws_the_loss_per_epoch():
+def test_draw_loss_curve_draws_the_loss_per_epoch(make_history):
     ax = Figure().subplots()
-    plots.draw_loss_curve(ax, history([1.0, 0.5, 0.25]))
+    plots.draw_loss_curve(ax, make_history([1.0, 0.5, 0.25]))
     (line,) = [line for line in ax.lines if line.get_gid() == "loss"]
     np.testing.assert_array_equal(line.get_xdata(), [1, 2, 3])
     np.testing.assert_array_equal(line.get_ydata(), [1.0, 0.5, 0.25])
@@ -88,42 +62,11 @@ def test_draw_loss_curve_draws_the_loss_per_epoch():
     assert not [text for text in ax.texts if text.get_gid() == "diverged"]
 
 
-def test_draw_loss_curve_marks_where_a_run_diverged():
+def test_draw_loss_curve_marks_where_a_run_diverged(make_history):
     ax = Figure().subplots()
-    plots.draw_loss_curve(ax, history([1.0, 40.0], diverged=True, message="diverged"))
+    plots.draw_loss_curve(ax, make_history([1.0, 40.0], diverged=True, message="diverged"))
     (text,) = [text for text in ax.texts if text.get_gid() == "diverged"]
     assert text.get_text() == "diverged in epoch 3"
-
-
-@pytest.mark.parametrize("run, regime", [
-    (history([1.1, 0.9, 0.5], [0.4, 0.6, 0.95]), "good"),
-    (history([1.1, 1.0, 0.9], [0.3, 0.4, 0.5]), "too low"),
-    (history([1.1, 5.0, 1.2], [0.3, 0.3, 0.33]), "too high"),
-    (history([1.1, 2.0, 0.1], [0.3, 0.3, 0.97]), "good"),  # a spike it recovered from
-    (history([1.1, 2.3, 0.1], [0.3, 0.3, 0.97]), "too high"),  # above twice the start
-    (history([1.1, 2.0, 0.9], [0.3, 0.3, 0.5]), "too high"),  # rose, and ended poor
-    (history([1.1, 50.0], [0.3, 0.3], diverged=True), "too high"),
-    (history([], [], diverged=True), "too high"),
-])
-def test_training_regime_names_what_the_learning_rate_did(run, regime):
-    assert examples.training_regime(run) == regime
-
-
-def test_training_regime_needs_a_classification_history():
-    with pytest.raises(ValueError, match="accuracy"):
-        examples.training_regime(history([1.0, 0.5]))
-
-
-def test_train_spiral_trains_the_chapters_network_reproducibly():
-    model, run, X, y = examples.train_spiral(1.0, hidden=8, epochs=5)
-    assert [type(m).__name__ for m in model] == ["Linear", "ReLU", "Linear"]
-    assert model[0].W.data.shape == (2, 8) and model[2].W.data.shape == (8, 3)
-    assert run.epochs == 5 and len(run.accuracy) == 5
-    X0, y0 = bpcore.spiral(seed=0)
-    np.testing.assert_array_equal(X, X0)
-    np.testing.assert_array_equal(y, y0)
-    _, again, _, _ = examples.train_spiral(1.0, hidden=8, epochs=5)
-    assert again.loss == run.loss
 
 
 def test_draw_training_run_shows_loss_and_boundary():
@@ -138,12 +81,12 @@ def test_draw_training_run_shows_loss_and_boundary():
     assert fig.get_suptitle() == "a run"
 
 
-def test_draw_training_run_draws_no_boundary_for_a_diverged_run():
+def test_draw_training_run_draws_no_boundary_for_a_diverged_run(make_history):
     model, _, X, y = examples.train_spiral(1.0, hidden=8, epochs=1)
     for parameter in model.parameters():
         parameter.data[...] = np.nan  # what a blown-up run can leave behind
     fig = Figure()
-    plots.draw_training_run(fig, model, history([1.0, 1e6], [0.3, 0.3], diverged=True), X, y)
+    plots.draw_training_run(fig, model, make_history([1.0, 1e6], [0.3, 0.3], diverged=True), X, y)
     ax_loss, ax_data = fig.axes[:2]
     assert not ax_data.images
     assert "no boundary" in ax_data.get_title()
@@ -157,10 +100,10 @@ def test_draw_lr_spiral_names_the_regime_in_its_title():
     assert fig.get_suptitle().startswith(r"$\eta = 0.001$: too low (final loss ")
 
 
-def test_draw_lr_spiral_shows_a_diverged_run_as_such():
+def test_draw_lr_spiral_shows_a_diverged_run_as_such(make_history):
     model, _, X, y = examples.train_spiral(1.0, hidden=8, epochs=1)
     message = "training diverged in epoch 2, step 1: the loss became nan"
-    runs = {1e6: (model, history([1.0], [0.3], diverged=True, message=message), X, y)}
+    runs = {1e6: (model, make_history([1.0], [0.3], diverged=True, message=message), X, y)}
     fig = Figure()
     plots.draw_lr_spiral(fig, 1e6, runs=runs)
     assert fig.get_suptitle() == r"$\eta = 1e+06$: too high (diverged after 1 epochs)"
@@ -173,36 +116,13 @@ def test_the_learning_rate_explorer_renders_one_frame_per_value():
     assert all(frame.startswith(b"\x89PNG") for frame in frames)
 
 
-def test_draw_network_draws_every_node_edge_and_label():
-    ax = Figure().subplots()
-    forward = [["1", "2"], ["a", "b", "c"], ["out"]]
-    backward = [None, ["d1", "", "d3"], ["d"]]
-    edges = [[["w11", "w12", "w13"], ["w21", "w22", "w23"]], [["v1"], ["v2"], ["v3"]]]
-    plots.draw_network(ax, [2, 3, 1], forward=forward, backward=backward, edge_labels=edges,
-                       node_labels=[["x1", "x2"], ["h1", "h2", "h3"], ["y"]],
-                       layer_labels=["in", "hidden", "out"])
-    nodes = [line for line in ax.lines if line.get_marker() == "o"]
-    assert len(nodes) == 6
-    assert len(ax.lines) - len(nodes) == 2 * 3 + 3 * 1  # one line per edge
-
-    def texts(gid):
-        return sorted(text.get_text() for text in ax.texts if text.get_gid() == gid)
-
-    assert texts("forward") == sorted(sum(forward, []))
-    assert texts("backward") == ["d", "d1", "d3"]
-    assert texts("edge") == sorted(["w11", "w12", "w13", "w21", "w22", "w23", "v1", "v2", "v3"])
-    colours = {text.get_gid(): text.get_color() for text in ax.texts}
-    assert colours["forward"] == plots.VALUE_COLOR
-    assert colours["backward"] == plots.GRADIENT_COLOR
-
-
-def test_draw_loss_curve_copes_with_a_loss_near_the_float64_limit():
+def test_draw_loss_curve_copes_with_a_loss_near_the_float64_limit(make_history):
     fig = Figure()
     ax = fig.subplots()
     growing = 0.7 * 30.0 ** np.arange(208)  # as a diverging run: up to ~1e306
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # no overflow warnings from the log axis
-        plots.draw_loss_curve(ax, history(growing, diverged=True))
+        plots.draw_loss_curve(ax, make_history(growing, diverged=True))
         fig.savefig(io.BytesIO(), format="png")
     low, high = ax.get_ylim()
     assert low == 0.35 and high == 1e150
