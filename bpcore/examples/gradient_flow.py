@@ -12,7 +12,6 @@ from ..mlp import MLP
 #: would be std 0.25).
 TOO_SMALL_STD, TOO_LARGE_STD = 0.01, 1.0
 
-
 #: The explorer's "activation / initialisation" choices: label -> (activation, init), where
 #: init is a scheme name of bpcore.init or a number, the std of a fixed-std normal.
 GRADIENT_FLOW_SETUPS = {
@@ -32,7 +31,6 @@ def layer_statistics(model, X, y, loss):
     parameter (the weight matrices), in forward order. Gradients are zeroed first, so
     ``grad_norms`` are those of this one batch.
     """
-
     model.zero_grad()
     a, activation_std = X, []
     for layer in model:
@@ -47,7 +45,6 @@ def layer_statistics(model, X, y, loss):
 
 def _init_scheme(init):
     """A scheme name of bpcore.init as is, or a number std as the scheme normal(std)."""
-
     return init if isinstance(init, str) else normal(init)
 
 
@@ -59,7 +56,6 @@ def gradient_flow(depth, setup, *, width=32, seed=0):
     is ``bpcore.spiral(n_per_class=100, seed=0)`` under cross-entropy. Returns what
     :func:`layer_statistics` returns: ``depth`` activation stds and ``depth + 1`` norms.
     """
-
     if setup not in GRADIENT_FLOW_SETUPS:
         raise ValueError(f"unknown setup {setup!r}; valid setups are "
                          f"{', '.join(map(repr, GRADIENT_FLOW_SETUPS))}")

@@ -9,7 +9,6 @@ def neuron_graph(x1=0.5, x2=-2.0, w1=1.5, w2=-0.25, b=0.1):
     Returns a dict of its nodes by name: the inputs "x1", "x2", "w1", "w2", "b", the
     products "p1", "p2", the sums "s" and "n", and the output "o". No backward pass is run.
     """
-
     x1, w1 = Value(x1, label="x₁"), Value(w1, label="w₁")
     x2, w2 = Value(x2, label="x₂"), Value(w2, label="w₂")
     b = Value(b, label="b")

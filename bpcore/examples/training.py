@@ -38,7 +38,6 @@ def train_spiral(lr, *, hidden=50, epochs=300, seed=0, activation="relu"):
     Returns (model, history, X, y). If the loss diverges, ``fit`` stops early and warns
     with a ``TrainingDivergedWarning``; ``history.diverged`` and ``history.message`` say so.
     """
-
     X, y = spiral(seed=0)
     model = MLP((2, hidden, 3), activation=activation, seed=seed)
     history = fit(model, CrossEntropyLoss(), SGD(model.parameters(), lr=lr), X, y,
