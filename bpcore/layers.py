@@ -7,6 +7,7 @@ and returns ``∂L/∂x``.
 
 import numpy as np
 
+from . import init as _init
 from .checks import (
     ShapeError,
     as_float_array,
@@ -15,13 +16,16 @@ from .checks import (
     check_non_negative,
     check_positive_int,
 )
-from .init import get_scheme
+from .functions import sigmoid
 
 
 class Parameter:
     """A trainable array ``.data`` with a gradient ``.grad`` of the same shape and dtype.
 
     Gradients accumulate across backward passes (as in PyTorch); ``zero_grad`` clears them.
+    Accumulating lets a parameter used twice, or a batch split into parts, sum its
+    contributions; it is why every training step starts with ``zero_grad``. (A scalar
+    ``Value.backward`` zeroes first instead: one call differentiates one whole graph.)
     """
 
     def __init__(self, data, name=""):
@@ -63,7 +67,17 @@ def check_parameters(parameters, owner):
 
 
 class Module:
-    """Base class: ``forward(x)``, ``backward(grad_output) -> grad_input``, ``parameters()``."""
+    """The interface every layer, block and network implements.
+
+    - ``forward(x)`` returns the output y = f(x) and caches what backward needs;
+      ``module(x)`` is ``forward(x)``.
+    - ``backward(grad_output, input_grad=True)`` takes g = ∂L/∂y for the last forward
+      call, adds ∂L/∂θ to each parameter's ``.grad``, and returns ∂L/∂x, or None when
+      ``input_grad`` is False (a training step needs no gradient for the data and skips
+      that matrix product, as PyTorch does).
+    - ``named_parameters()`` lists (name, Parameter) pairs in forward order;
+      ``parameters()`` and ``zero_grad()`` follow from it.
+    """
 
     def forward(self, x):
         raise NotImplementedError
@@ -82,6 +96,10 @@ class Module:
         """Every Parameter of the module, in forward order."""
         return [parameter for _, parameter in self.named_parameters()]
 
+    def named_weights(self):
+        """(name, Parameter) pairs of the weight matrices (the 2-D parameters), in order."""
+        return [(name, p) for name, p in self.named_parameters() if p.data.ndim == 2]
+
     def zero_grad(self):
         """Clear the accumulated gradients of every parameter."""
         for parameter in self.parameters():
@@ -98,12 +116,11 @@ class Module:
             )
         return value
 
-    @staticmethod
-    def _check_grad_shape(module, grad_output, expected_shape):
-        grad_output = as_float_array(grad_output, f"the gradient passed to {module!r}.backward")
+    def _check_grad_shape(self, grad_output, expected_shape):
+        grad_output = as_float_array(grad_output, f"the gradient passed to {self!r}.backward")
         if grad_output.shape != expected_shape:
             raise ShapeError(
-                f"{module!r}.backward got a gradient of shape {grad_output.shape}, but its last "
+                f"{self!r}.backward got a gradient of shape {grad_output.shape}, but its last "
                 f"forward output had shape {expected_shape}"
             )
         return grad_output
@@ -122,7 +139,8 @@ class Linear(Module):
         dtype = check_float_dtype(dtype)
         rng = np.random.default_rng(rng)
         self.in_features, self.out_features = int(in_features), int(out_features)
-        self.W = Parameter(get_scheme(init)(self.in_features, self.out_features, rng, dtype), "W")
+        scheme = _init.get_scheme(init)
+        self.W = Parameter(scheme(self.in_features, self.out_features, rng, dtype), "W")
         self.b = Parameter(np.zeros(self.out_features, dtype=dtype), "b")
         self._input = None
 
@@ -151,7 +169,7 @@ class Linear(Module):
 
     def backward(self, grad_output, input_grad=True):
         x = self._cached("_input")
-        grad_output = self._check_grad_shape(self, grad_output, (x.shape[0], self.out_features))
+        grad_output = self._check_grad_shape(grad_output, (x.shape[0], self.out_features))
         self.W.grad += x.T @ grad_output
         self.b.grad += grad_output.sum(axis=0)
         return grad_output @ self.W.data.T if input_grad else None
@@ -168,8 +186,8 @@ class Activation(Module):
 
     def backward(self, grad_output, input_grad=True):
         self._cached("_output")
-        grad_output = self._check_grad_shape(self, grad_output, self._output.shape)
-        return grad_output * self.derivative()
+        grad_output = self._check_grad_shape(grad_output, self._output.shape)
+        return grad_output * self.derivative() if input_grad else None
 
     def function(self, x):
         raise NotImplementedError
@@ -183,8 +201,7 @@ class Sigmoid(Activation):
     """σ(x) = 1 / (1 + e^{-x}), with σ'(x) = σ(x)(1 - σ(x)) ≤ 1/4."""
 
     def function(self, x):
-        e = np.exp(-np.abs(x))  # never overflows: the exponent is ≤ 0
-        return np.where(x >= 0, 1 / (1 + e), e / (1 + e))
+        return sigmoid(x)  # the stable form of bpcore.functions
 
     def derivative(self):
         return self._output * (1 - self._output)
@@ -241,9 +258,9 @@ class Identity(Activation):
 class Sequential(Module):
     """Modules applied in order; backward runs them in reverse (the chain rule, layer by layer).
 
-    ``backward(grad_output)`` skips the gradient with respect to the network's own input,
-    which nobody needs for training (one matrix product fewer) and returns None; ask for it
-    with ``backward(grad_output, input_grad=True)``.
+    Every layer but the first passes its input gradient down; the first computes one only
+    if ``input_grad`` is True (the default), so a training step's
+    ``backward(g, input_grad=False)`` saves the matrix product nobody needs.
     """
 
     def __init__(self, *modules):
@@ -284,7 +301,7 @@ class Sequential(Module):
                 raise ShapeError(f"layer {position} of the Sequential: {error}") from None
         return x
 
-    def backward(self, grad_output, input_grad=False):
+    def backward(self, grad_output, input_grad=True):
         for position in range(len(self.layers) - 1, -1, -1):
             needs_input_grad = input_grad or position > 0
             grad_output = self.layers[position].backward(grad_output, input_grad=needs_input_grad)

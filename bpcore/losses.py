@@ -14,10 +14,31 @@ from .checks import (
     check_not_empty,
     check_same_shape,
 )
+from .functions import binary_cross_entropy_with_logits, sigmoid
+
+
+def predict_classes(scores):
+    """The class that each row of logits predicts.
+
+    Scores of shape (n, K) with K > 1 predict the argmax of each row; a single logit per
+    sample, shape (n, 1) or (n,), predicts 1 where it is positive (σ(z) > 1/2) and 0
+    elsewhere. Returns integer labels of shape (n,).
+    """
+    scores = np.asarray(scores)
+    if scores.ndim == 2 and scores.shape[1] > 1:
+        return scores.argmax(axis=1)
+    return (scores.reshape(-1) > 0).astype(np.int64)
 
 
 class Loss:
-    """Base class: a callable ``loss(prediction, target)`` that remembers what backward needs."""
+    """The interface every loss implements.
+
+    - ``forward(prediction, target)`` returns the mean loss as a Python float and keeps
+      its gradient; ``loss(prediction, target)`` is ``forward``.
+    - ``backward()`` returns ∂L/∂prediction for the last forward call.
+    - ``predict(scores)`` says how scores become predictions: class labels for a
+      classification loss, None for a regression loss (the scores are the predictions).
+    """
 
     _gradient = None
 
@@ -34,6 +55,10 @@ class Loss:
                 f"{self!r}.backward() was called before forward(): compute the loss first"
             )
         return self._gradient
+
+    def predict(self, scores):
+        """None: a regression loss compares the scores themselves with the targets."""
+        return None
 
     def _prediction(self, prediction):
         prediction = as_float_array(prediction, f"{self!r} prediction")
@@ -59,7 +84,14 @@ class MSELoss(Loss):
         return float(np.mean(difference**2))
 
 
-class BCEWithLogitsLoss(Loss):
+class ClassificationLoss(Loss):
+    """A loss on logits: ``predict`` turns scores into class labels (``predict_classes``)."""
+
+    def predict(self, scores):
+        return predict_classes(scores)
+
+
+class BCEWithLogitsLoss(ClassificationLoss):
     """Binary cross-entropy on logits z: L = mean(-y log σ(z) - (1 - y) log(1 - σ(z))).
 
     Stable form: ``max(z, 0) - z·y + log(1 + exp(-|z|))``. Gradient: (σ(z) - y) / z.size.
@@ -73,14 +105,12 @@ class BCEWithLogitsLoss(Loss):
                 f"{self!r} targets must lie in [0, 1], got values from {target.min()} "
                 f"to {target.max()}"
             )
-        e = np.exp(-np.abs(logits))  # in (0, 1]: no overflow
-        losses = np.maximum(logits, 0) - logits * target + np.log1p(e)
-        sigmoid = np.where(logits >= 0, 1 / (1 + e), e / (1 + e))
-        self._gradient = (sigmoid - target) / logits.dtype.type(logits.size)
+        losses = binary_cross_entropy_with_logits(logits, target)
+        self._gradient = (sigmoid(logits) - target) / logits.dtype.type(logits.size)
         return float(np.mean(losses))
 
 
-class CrossEntropyLoss(Loss):
+class CrossEntropyLoss(ClassificationLoss):
     """Softmax cross-entropy on logits Z (n, K) and integer labels y (n,) or one-hot (n, K).
 
     L = mean_i(log Σ_k e^{Z_ik} - Z_{i,y_i}), via log-sum-exp with the row maximum subtracted.

@@ -1,6 +1,7 @@
 """The training loop: forward pass, loss, backward pass, update — over mini-batches and epochs.
 
-``fit`` returns a ``History`` with the loss per epoch, the training accuracy per epoch for
+``train_step`` is one step on one batch; ``fit`` repeats it over shuffled mini-batches and
+epochs and returns a ``History`` with the loss per epoch, the training accuracy per epoch for
 classification losses, and the mean gradient norm of every weight matrix per epoch. If the
 loss or the weights become inf or NaN, or an epoch's mean loss climbs above ``RISE_LIMIT``
 times the first epoch's, training stops and says so, once, with a TrainingDivergedWarning.
@@ -11,7 +12,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from . import clip
+from . import clip as _clip
 from .checks import (
     NonFiniteError,
     ShapeError,
@@ -21,7 +22,7 @@ from .checks import (
     check_positive,
     check_positive_int,
 )
-from .losses import BCEWithLogitsLoss, CrossEntropyLoss
+from .losses import predict_classes
 
 #: ``fit`` stops when an epoch's mean loss exceeds this many times the first epoch's.
 RISE_LIMIT = 10
@@ -55,21 +56,49 @@ class History:
 def accuracy(scores, target):
     """Fraction of correct predictions from scores (logits) and labels.
 
-    Scores of shape (n, K) with K > 1 predict argmax; shape (n, 1) or (n,) predicts
-    "score > 0" (a logit). Targets are integer labels, one-hot rows, or 0/1 values.
+    Scores predict classes as :func:`bpcore.losses.predict_classes` says: argmax for shape
+    (n, K) with K > 1, "score > 0" for one logit per sample. Targets are integer labels,
+    one-hot rows, or 0/1 values.
     """
-    scores, target = np.asarray(scores), np.asarray(target)
-    if scores.ndim == 2 and scores.shape[1] > 1:
-        predicted = scores.argmax(axis=1)
-        labels = target.argmax(axis=1) if target.ndim == 2 else target
+    return _fraction_correct(predict_classes(scores), target)
+
+
+def _fraction_correct(predicted, target):
+    """Fraction of ``predicted`` labels equal to the target's.
+
+    The target holds labels, one-hot (or probability) rows, or binary targets in [0, 1],
+    which count as 1 above 1/2.
+    """
+    target = np.asarray(target)
+    if target.ndim == 2 and target.shape[1] > 1:
+        labels = target.argmax(axis=1)
     else:
-        predicted = (scores.reshape(-1) > 0).astype(int)
-        labels = (target.reshape(-1) > 0.5).astype(int)
+        labels = target.reshape(-1)
+        if labels.dtype.kind == "f" and labels.size and 0 <= labels.min() <= labels.max() <= 1:
+            labels = (labels > 0.5).astype(np.int64)
     if predicted.shape != labels.shape:
         raise ShapeError(
-            f"scores of shape {scores.shape} do not match targets of shape {target.shape}"
+            f"{len(predicted)} predictions do not match targets of shape {target.shape}"
         )
     return float(np.mean(predicted == labels))
+
+
+def train_step(model, loss, optimizer, X, y, *, before_update=None):
+    """One step of gradient descent on the batch (X, y); returns (loss value, scores).
+
+    Clear the gradients, run the forward pass and the loss, run the backward pass (no
+    gradient for the data X), then update. ``before_update()``, if given, runs between
+    the backward pass and the update, where the gradients are complete: ``fit`` records
+    their norms and clips them there. Taught in :doc:`/chapters/05_backward_pass`.
+    """
+    optimizer.zero_grad()
+    scores = model.forward(X)
+    value = loss(scores, y)
+    model.backward(loss.backward(), input_grad=False)
+    if before_update is not None:
+        before_update()
+    optimizer.step()
+    return value, scores
 
 
 def _batches(n, batch_size, rng):
@@ -102,7 +131,8 @@ def fit(model, loss, optimizer, X, y, *, epochs=100, batch_size=None, seed=0, pr
     """Train ``model`` on (X, y) and return its History.
 
     Each epoch visits the samples in a seeded random order, ``batch_size`` at a time (all at
-    once if None); each step is zero_grad, forward, loss, backward, optimizer step.
+    once if None), with one :func:`train_step` per batch. The History records the training
+    accuracy when the loss predicts classes (its ``predict`` returns labels).
     ``progress(epoch, history)``, if given, is called after every epoch.
     ``clip_grad_norm``, if given, caps the global gradient norm at that value between the
     backward pass and the step (see :func:`bpcore.clip.clip_grad_norm`); the History still
@@ -120,37 +150,37 @@ def fit(model, loss, optimizer, X, y, *, epochs=100, batch_size=None, seed=0, pr
         check_positive(clip_grad_norm, "clip_grad_norm")
     rng = np.random.default_rng(seed)
     parameters = model.parameters()
-    weights = [(name, p) for name, p in model.named_parameters() if p.data.ndim == 2]
-    history = History(weight_names=[name for name, _ in weights])
-    classifying = isinstance(loss, (CrossEntropyLoss, BCEWithLogitsLoss))
+    weights = [p for _, p in model.named_weights()]
+    history = History(weight_names=[name for name, _ in model.named_weights()])
+    norm_sums = np.zeros(len(weights))
+
+    def record_and_clip():
+        norm_sums[:] += [np.linalg.norm(p.grad) for p in weights]
+        if clip_grad_norm is not None:
+            _clip.clip_grad_norm(parameters, clip_grad_norm)
 
     for epoch in range(1, epochs + 1):
-        total_loss, correct, norm_sums, steps = 0.0, 0.0, np.zeros(len(weights)), 0
+        total_loss, correct, steps = 0.0, 0, 0
+        norm_sums[:] = 0
         for batch in _batches(len(X), batch_size, rng):
-            X_batch, y_batch = X[batch], y[batch]
             where = f"epoch {epoch}, step {steps + 1}"
-            optimizer.zero_grad()
             with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
                 try:
-                    scores = model.forward(X_batch)
-                    batch_loss = loss(scores, y_batch)
+                    batch_loss, scores = train_step(model, loss, optimizer, X[batch], y[batch],
+                                                    before_update=record_and_clip)
                 except NonFiniteError as error:  # X and weights are finite: activations overflowed
                     return _stop(history, where, f"the activations overflowed ({error})", optimizer)
-                if not np.isfinite(batch_loss):
-                    return _stop(history, where, f"the loss became {batch_loss}", optimizer)
-                model.backward(loss.backward())
-                norm_sums += [np.linalg.norm(p.grad) for _, p in weights]
-                if clip_grad_norm is not None:
-                    clip.clip_grad_norm(parameters, clip_grad_norm)
-                optimizer.step()
+            if not np.isfinite(batch_loss):
+                return _stop(history, where, f"the loss became {batch_loss}", optimizer)
             if not all(np.isfinite(p.data).all() for p in parameters):
                 return _stop(history, where, "the update made some weights inf or NaN", optimizer)
             total_loss += batch_loss * len(batch)
-            if classifying:
-                correct += accuracy(scores, y_batch) * len(batch)
+            predicted = loss.predict(scores)
+            if predicted is not None:
+                correct += _fraction_correct(predicted, y[batch]) * len(batch)
             steps += 1
         history.loss.append(total_loss / len(X))
-        if classifying:
+        if predicted is not None:
             history.accuracy.append(correct / len(X))
         history.grad_norms.append(norm_sums / steps)
         if progress is not None:

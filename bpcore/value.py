@@ -12,6 +12,8 @@ derivative forward through the same operations: one pass per input direction.
 import math
 from numbers import Integral, Real
 
+from .functions import sigmoid
+
 
 def _exp(x):
     """e^x as a float, +inf where it overflows (x > 709.78) rather than OverflowError."""
@@ -39,14 +41,6 @@ def _overflow_to_inf(base, exponent):
     except OverflowError:
         odd = float(exponent).is_integer() and int(exponent) % 2 == 1
         return -math.inf if base < 0 and odd else math.inf
-
-
-def _sigmoid(x):
-    """σ(x) = 1 / (1 + e^{-x}), evaluated without overflow for large |x|."""
-    if x >= 0:
-        return 1.0 / (1.0 + math.exp(-x))
-    e = math.exp(x)
-    return e / (1.0 + e)
 
 
 def _check_log_argument(x):
@@ -170,7 +164,7 @@ class Value(_DerivedOperators):
 
     def sigmoid(self):
         """σ(x) = 1 / (1 + e^{-x}), with derivative σ(x)(1 - σ(x))."""
-        s = _sigmoid(self.data)
+        s = float(sigmoid(self.data))
         return Value(s, (self,), "sigmoid", (s * (1.0 - s),))
 
     # --- the backward pass -------------------------------------------------------------------
@@ -197,8 +191,11 @@ class Value(_DerivedOperators):
     def backward(self):
         """Fill ``.grad`` of every node in the graph with ∂(self)/∂(node).
 
-        Gradients are zeroed first, so calling ``backward()`` twice gives the same result.
-        Where paths rejoin, contributions add up (the multivariable chain rule).
+        Gradients are zeroed first, so calling ``backward()`` twice gives the same result:
+        one call differentiates one whole graph, and a node used twice is already summed
+        within it. (A layer's ``Parameter`` gradients accumulate instead, across calls,
+        and a training step clears them with ``zero_grad``.) Where paths rejoin,
+        contributions add up (the multivariable chain rule).
         """
         order = self.topological_order()
         for node in order:
@@ -270,5 +267,5 @@ class Dual(_DerivedOperators):
 
     def sigmoid(self):
         """(σ(a), σ(a)(1 - σ(a))·b)."""
-        s = _sigmoid(self.value)
+        s = float(sigmoid(self.value))
         return Dual(s, s * (1.0 - s) * self.derivative)

@@ -3,6 +3,8 @@ and the 1 -> 1 -> 1 network."""
 
 import numpy as np
 
+from ..functions import sigmoid
+
 
 def chain_of_three(x):
     """y = f(g(h(x))) with h(x) = x², g(u) = 2u + 1, f(v) = v³: values and derivatives at x.
@@ -54,7 +56,7 @@ def tiny_network(w1, *, x=2.0, y=1.0, b1=0.0, w2=1.5, b2=0.0):
     """
     w1 = np.asarray(w1, dtype=np.float64)
     z1 = w1 * x + b1
-    a1 = 1 / (1 + np.exp(-z1))
+    a1 = sigmoid(z1)
     y_hat = w2 * a1 + b2
     factors = {"dL_dyhat": y_hat - y, "dyhat_da1": np.full_like(w1, w2),
                "da1_dz1": a1 * (1 - a1), "dz1_dw1": np.full_like(w1, x)}

@@ -2,6 +2,8 @@
 
 import numpy as np
 
+from ..functions import binary_cross_entropy_with_logits, sigmoid
+
 
 def sigmoid_output_losses(z, y=1.0):
     """MSE and BCE of one sigmoid output p = σ(z) against the target ``y``, and their gradients.
@@ -12,8 +14,7 @@ def sigmoid_output_losses(z, y=1.0):
     2(p - y) p(1 - p) and ``bce_grad`` = p - y.
     """
     z = np.asarray(z, dtype=np.float64)
-    e = np.exp(-np.abs(z))
-    p = np.where(z >= 0, 1 / (1 + e), e / (1 + e))
-    bce = np.maximum(z, 0) - z * y + np.log1p(e)
+    p = sigmoid(z)
+    bce = binary_cross_entropy_with_logits(z, y)
     return {"p": p, "mse": (p - y) ** 2, "bce": bce, "mse_grad": 2 * (p - y) * p * (1 - p),
             "bce_grad": p - y}
