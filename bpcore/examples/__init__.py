@@ -18,4 +18,4 @@ from .gradient_flow import (  # noqa: F401
 from .graph import neuron_graph  # noqa: F401
 from .losses import sigmoid_output_losses  # noqa: F401
 from .optimizers import steps_to_reach  # noqa: F401
-from .training import predict_classes, train_spiral, training_regime  # noqa: F401
+from .training import train_spiral, training_regime  # noqa: F401

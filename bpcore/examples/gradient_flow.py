@@ -27,8 +27,8 @@ def layer_statistics(model, X, y, loss):
     """One forward and one backward pass of ``model`` on (X, y), layer by layer.
 
     Returns ``(activation_std, grad_norms)``: the standard deviation of the output of every
-    activation module, in forward order, and the Frobenius norm of ∂L/∂W for every 2-D
-    parameter (the weight matrices), in forward order. Gradients are zeroed first, so
+    activation module, in forward order, and the Frobenius norm of ∂L/∂W for every weight
+    matrix (``model.named_weights()``), in forward order. Gradients are zeroed first, so
     ``grad_norms`` are those of this one batch.
     """
     model.zero_grad()
@@ -39,7 +39,7 @@ def layer_statistics(model, X, y, loss):
             activation_std.append(float(np.std(a)))
     loss(a, y)
     model.backward(loss.backward())
-    grad_norms = [float(np.linalg.norm(p.grad)) for p in model.parameters() if p.data.ndim == 2]
+    grad_norms = [float(np.linalg.norm(W.grad)) for _, W in model.named_weights()]
     return np.array(activation_std), np.array(grad_norms)
 
 

@@ -1,7 +1,6 @@
 """Chapter 5's experiments: the spiral classifier trained at one learning rate, and what
 the rate did."""
 
-import numpy as np
 
 from ..data import spiral
 from ..losses import CrossEntropyLoss
@@ -43,12 +42,3 @@ def train_spiral(lr, *, hidden=50, epochs=300, seed=0, activation="relu"):
     history = fit(model, CrossEntropyLoss(), SGD(model.parameters(), lr=lr), X, y,
                   epochs=epochs)
     return model, history, X, y
-
-
-def predict_classes(model, X):
-    """Class predicted by ``model`` for each row of ``X``: argmax of the scores, or, for a
-    single output (a logit), 1 where it is positive and 0 elsewhere."""
-    scores = np.asarray(model.forward(X))
-    if scores.ndim == 2 and scores.shape[1] > 1:
-        return scores.argmax(axis=1)
-    return (scores.reshape(-1) > 0).astype(np.int64)

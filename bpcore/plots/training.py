@@ -2,7 +2,8 @@
 
 import numpy as np
 
-from ..examples.training import predict_classes, training_regime
+from ..examples.training import training_regime
+from ..losses import predict_classes
 from .style import GRADIENT_COLOR, VALUE_COLOR
 
 #: Colours of the classes in chapter 5's decision-boundary figures (class k: colour k).
@@ -38,7 +39,7 @@ def draw_decision_boundary(ax, model, X, y, *, resolution=100, margin=0.3, limit
     grid_x, grid_y = np.meshgrid(xs, ys)
     points = np.column_stack([grid_x.ravel(), grid_y.ravel()]).astype(_model_dtype(model))
     with np.errstate(over="ignore", invalid="ignore"):
-        classes = predict_classes(model, points).reshape(grid_x.shape)
+        classes = predict_classes(model(points)).reshape(grid_x.shape)
     n_classes = max(int(y.max()) + 1 if y.size else 0, int(classes.max()) + 1, 2)
     if n_classes > len(BOUNDARY_COLORS):
         raise ValueError(f"at most {len(BOUNDARY_COLORS)} classes can be drawn, got {n_classes}")
