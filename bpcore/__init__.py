@@ -1,8 +1,9 @@
-"""bpcore: a small NumPy backpropagation engine, the networks of the backpropagation book.
+"""bpcore: a small NumPy backpropagation engine, the networks of the
+backpropagation book.
 
-``import bpcore`` needs only NumPy. The figures, explorers and worked examples are loaded
-on first use (``bpcore.plots``, ``bpcore.widgets``, ``bpcore.examples``); the digits data
-needs scikit-learn.
+``import bpcore`` needs only NumPy. The figures, explorers and worked examples
+are loaded on first use (``bpcore.plots``, ``bpcore.widgets``,
+``bpcore.examples``); the digits data needs scikit-learn.
 """
 
 import importlib
@@ -12,7 +13,12 @@ from .blocks import Residual
 from .checks import NonFiniteError, ShapeError
 from .clip import clip_grad_norm
 from .data import blobs, circles, digits, moons, spiral, xor
-from .gradcheck import GradcheckReport, gradcheck, numerical_gradient, relative_error
+from .gradcheck import (
+    GradcheckReport,
+    gradcheck,
+    numerical_gradient,
+    relative_error,
+)
 from .layers import (
     Identity,
     LeakyReLU,
@@ -36,17 +42,51 @@ _LAZY_MODULES = {"examples", "plots", "widgets"}
 
 
 def __getattr__(name):
-    """Import the figures, explorers and worked examples only when first used."""
+    """Import the figures, explorers and worked examples only when first
+    used."""
     if name in _LAZY_MODULES:
         return importlib.import_module(f".{name}", __name__)
     raise AttributeError(f"module 'bpcore' has no attribute {name!r}")
 
 
 __all__ = [
-    "Adam", "BCEWithLogitsLoss", "CrossEntropyLoss", "Dual", "GradcheckReport", "History",
-    "Identity", "LeakyReLU", "Linear", "MLP", "MSELoss", "Module", "NonFiniteError",
-    "Parameter", "RMSprop", "ReLU", "Residual", "SGD", "Sequential", "ShapeError",
-    "Sigmoid", "Tanh", "TrainingDivergedWarning", "Value", "accuracy", "blobs", "circles",
-    "clip_grad_norm", "data", "digits", "fit", "gradcheck", "init", "moons",
-    "numerical_gradient", "optim", "relative_error", "spiral", "xor",
+    "Adam",
+    "BCEWithLogitsLoss",
+    "CrossEntropyLoss",
+    "Dual",
+    "GradcheckReport",
+    "History",
+    "Identity",
+    "LeakyReLU",
+    "Linear",
+    "MLP",
+    "MSELoss",
+    "Module",
+    "NonFiniteError",
+    "Parameter",
+    "RMSprop",
+    "ReLU",
+    "Residual",
+    "SGD",
+    "Sequential",
+    "ShapeError",
+    "Sigmoid",
+    "Tanh",
+    "TrainingDivergedWarning",
+    "Value",
+    "accuracy",
+    "blobs",
+    "circles",
+    "clip_grad_norm",
+    "data",
+    "digits",
+    "fit",
+    "gradcheck",
+    "init",
+    "moons",
+    "numerical_gradient",
+    "optim",
+    "relative_error",
+    "spiral",
+    "xor",
 ]

@@ -1,9 +1,9 @@
 """Input validation shared by the layers, losses and training loop.
 
-Every check raises an error that names what is wrong and the shapes involved, so a reader
-who wires a network up wrongly learns why from the message alone. One policy throughout: an
-argument of the wrong type raises TypeError, one of the right type with a wrong value
-raises ValueError.
+Every check raises an error that names what is wrong and the shapes involved, so
+a reader who wires a network up wrongly learns why from the message alone. One
+policy throughout: an argument of the wrong type raises TypeError, one of the
+right type with a wrong value raises ValueError.
 """
 
 from numbers import Integral, Real
@@ -12,7 +12,8 @@ import numpy as np
 
 
 class ShapeError(ValueError):
-    """An array has the wrong number of dimensions or the wrong size along one of them."""
+    """An array has the wrong number of dimensions or the wrong size along one
+    of them."""
 
 
 class NonFiniteError(ValueError):
@@ -20,104 +21,136 @@ class NonFiniteError(ValueError):
 
 
 def as_float_array(x, name):
-    """Return ``x`` as a floating-point ndarray; integers and booleans become float64.
+    """Return ``x`` as a floating-point ndarray; integers and booleans become
+    float64.
 
-    Floating arrays keep their dtype (no silent upcast of float32); anything else raises.
+    Floating arrays keep their dtype (no silent upcast of float32); anything
+    else raises.
     """
     array = np.asarray(x)
     if array.dtype.kind == "f":
         return array
     if array.dtype.kind in "iub":
         return array.astype(np.float64)
-    fix = ("bpcore computes with real numbers only; take the real part with np.real(x) if the "
-           "imaginary part is zero" if array.dtype.kind == "c"
-           else "convert it with np.asarray(x, dtype=float)")
-    raise TypeError(f"{name} must be a real numeric array, got dtype {array.dtype}; {fix}")
+    fix = (
+        "bpcore computes with real numbers only; take the real part with "
+        "np.real(x) if the imaginary part is zero"
+        if array.dtype.kind == "c"
+        else "convert it with np.asarray(x, dtype=float)"
+    )
+    raise TypeError(
+        f"{name} must be a real numeric array, got dtype {array.dtype}; {fix}"
+    )
 
 
 def check_float_dtype(dtype, name="dtype"):
-    """Return ``np.dtype(dtype)``, raising TypeError unless it is a real floating type."""
+    """Return ``np.dtype(dtype)``, raising TypeError unless it is a real
+    floating type."""
     dtype = np.dtype(dtype)
     if dtype.kind != "f":
         raise TypeError(
-            f"{name} must be a real floating type such as np.float64 or np.float32, got {dtype}; "
-            "an integer type would truncate the values and a complex one is not supported"
+            f"{name} must be a real floating type such as np.float64 or "
+            f"np.float32, got {dtype}; an integer type would truncate the "
+            "values and a complex one is not supported"
         )
     return dtype
 
 
 def check_not_empty(array, name):
-    """Raise ValueError if ``array`` has no entries (a mean over nothing is undefined)."""
+    """Raise ValueError if ``array`` has no entries (a mean over nothing is
+    undefined)."""
     if array.size == 0:
-        raise ValueError(f"{name} is empty (shape {array.shape}); pass at least one sample")
+        raise ValueError(
+            f"{name} is empty (shape {array.shape}); pass at least one sample"
+        )
 
 
 def check_finite(array, name):
-    """Raise NonFiniteError if ``array`` holds NaN or infinity, saying how many entries do."""
+    """Raise NonFiniteError if ``array`` holds NaN or infinity, saying how many
+    entries do."""
     if not np.isfinite(array).all():
         bad = int(array.size - np.count_nonzero(np.isfinite(array)))
         raise NonFiniteError(
-            f"{name} contains NaN or inf ({bad} of {array.size} entries, shape {array.shape})"
+            f"{name} contains NaN or inf ({bad} of {array.size} entries, shape "
+            f"{array.shape})"
         )
 
 
 def check_same_shape(prediction, target, loss_name):
-    """Raise ShapeError unless prediction and target have identical shapes (no broadcasting)."""
+    """Raise ShapeError unless prediction and target have identical shapes (no
+    broadcasting)."""
     if prediction.shape != target.shape:
         hint = ""
         if prediction.size == target.size:
             hint = (
-                f"; reshape one of them, e.g. target.reshape({prediction.shape}), "
-                "because broadcasting would silently compare every prediction with every target"
+                "; reshape one of them, e.g. "
+                f"target.reshape({prediction.shape}), because broadcasting "
+                "would silently compare every prediction with every target"
             )
         raise ShapeError(
-            f"{loss_name}: prediction has shape {prediction.shape} but target has shape "
-            f"{target.shape}; they must be identical{hint}"
+            f"{loss_name}: prediction has shape {prediction.shape} but target "
+            f"has shape {target.shape}; they must be identical{hint}"
         )
 
 
 def check_real(value, name):
-    """Raise TypeError unless ``value`` is a real number (int, float or NumPy scalar; not bool)."""
+    """Raise TypeError unless ``value`` is a real number (int, float or NumPy
+    scalar; not bool)."""
     if isinstance(value, bool) or not isinstance(value, Real):
-        hint = "; write the number without quotes" if isinstance(value, str) else ""
+        hint = (
+            "; write the number without quotes"
+            if isinstance(value, str)
+            else ""
+        )
         raise TypeError(
-            f"{name} must be a real number, got {type(value).__name__} {value!r}{hint}"
+            f"{name} must be a real number, got {type(value).__name__} "
+            f"{value!r}{hint}"
         )
 
 
 def check_positive(value, name):
-    """TypeError unless ``value`` is a real number; ValueError unless 0 < value < ∞."""
+    """TypeError unless ``value`` is a real number; ValueError unless 0 < value
+    < ∞."""
     check_real(value, name)
     if not (np.isfinite(value) and value > 0):
-        raise ValueError(f"{name} must be a positive finite number, got {value!r}")
+        raise ValueError(
+            f"{name} must be a positive finite number, got {value!r}"
+        )
 
 
 def check_non_negative(value, name):
-    """TypeError unless ``value`` is a real number; ValueError unless 0 ≤ value < ∞."""
+    """TypeError unless ``value`` is a real number; ValueError unless 0 ≤ value
+    < ∞."""
     check_real(value, name)
     if not (np.isfinite(value) and value >= 0):
         raise ValueError(f"{name} must be a finite number ≥ 0, got {value!r}")
 
 
 def check_positive_int(value, name):
-    """TypeError unless ``value`` is a whole number (int); ValueError unless it is ≥ 1."""
+    """TypeError unless ``value`` is a whole number (int); ValueError unless it
+    is ≥ 1."""
     if isinstance(value, bool) or not isinstance(value, Integral):
         raise TypeError(
-            f"{name} must be a positive integer, got {type(value).__name__} {value!r}"
+            f"{name} must be a positive integer, got {type(value).__name__} "
+            f"{value!r}"
         )
     if value < 1:
         raise ValueError(f"{name} must be a positive integer, got {value!r}")
 
 
 def check_unit_interval(value, name):
-    """TypeError unless ``value`` is a real number; ValueError unless 0 ≤ value < 1."""
+    """TypeError unless ``value`` is a real number; ValueError unless 0 ≤ value
+    < 1."""
     check_real(value, name)
     if not 0 <= value < 1:
         raise ValueError(f"{name} must lie in [0, 1), got {value!r}")
 
 
 def check_open_unit_interval(value, name):
-    """TypeError unless ``value`` is a real number; ValueError unless 0 < value < 1."""
+    """TypeError unless ``value`` is a real number; ValueError unless 0 < value
+    < 1."""
     check_real(value, name)
     if not 0 < value < 1:
-        raise ValueError(f"{name} must lie strictly between 0 and 1, got {value!r}")
+        raise ValueError(
+            f"{name} must lie strictly between 0 and 1, got {value!r}"
+        )

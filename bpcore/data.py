@@ -1,9 +1,9 @@
 """Data sets: small seeded toy problems and scikit-learn's bundled 8x8 digits.
 
-Every generator returns ``X`` as an array of shape (n, 2) (digits: (n, 64)) of the floating
-``dtype`` asked for (float64 by default) and ``y`` as integer class labels of shape (n,).
-For a one-output network with BCEWithLogitsLoss use ``y.reshape(-1, 1).astype(float)`` as
-the target.
+Every generator returns ``X`` as an array of shape (n, 2) (digits: (n, 64)) of
+the floating ``dtype`` asked for (float64 by default) and ``y`` as integer class
+labels of shape (n,). For a one-output network with BCEWithLogitsLoss use
+``y.reshape(-1, 1).astype(float)`` as the target.
 """
 
 from typing import NamedTuple
@@ -26,10 +26,14 @@ def _shuffled(X, y, rng, dtype):
 
 
 def xor(repeats=1, noise=0.0, seed=0, dtype=np.float64):
-    """The four XOR points (0,0)→0, (0,1)→1, (1,0)→1, (1,1)→0, each ``repeats`` times.
+    """The four XOR points (0,0)→0, (0,1)→1, (1,0)→1, (1,1)→0, each ``repeats``
+    times.
 
-    With ``noise`` > 0, Gaussian noise of that standard deviation is added to the inputs.
-    Returns X (4·repeats, 2) and y (4·repeats,); with repeats=1 and no noise, in that order.
+    With ``noise`` > 0, Gaussian noise of that standard deviation is added to
+    the inputs. Returns X (4·repeats, 2) and y (4·repeats,); with repeats=1 and
+    no noise, in that order.
+
+    Taught in :doc:`/chapters/05_backward_pass`.
     """
     check_positive_int(repeats, "repeats")
     check_non_negative(noise, "noise")
@@ -45,8 +49,11 @@ def xor(repeats=1, noise=0.0, seed=0, dtype=np.float64):
 def spiral(n_per_class=100, n_classes=3, noise=0.2, seed=0, dtype=np.float64):
     """K interleaved spiral arms in the unit disc, one class per arm.
 
-    Arm k: radius r ∈ [0, 1], angle θ = 4(k + r) + noise·N(0, 1); point (r sin θ, r cos θ).
-    Returns X (n_per_class·K, 2) and y (n_per_class·K,), grouped by class.
+    Arm k: radius r ∈ [0, 1], angle θ = 4(k + r) + noise·N(0, 1); point (r sin
+    θ, r cos θ). Returns X (n_per_class·K, 2) and y (n_per_class·K,), grouped by
+    class.
+
+    Taught in :doc:`/chapters/05_backward_pass`.
     """
     check_positive_int(n_per_class, "n_per_class")
     check_positive_int(n_classes, "n_classes")
@@ -60,16 +67,25 @@ def spiral(n_per_class=100, n_classes=3, noise=0.2, seed=0, dtype=np.float64):
     return X.astype(dtype), y.astype(np.int64)
 
 
-def blobs(n_per_class=50, centers=((-1.5, -1.0), (1.5, 1.0)), std=1.0, seed=0,
-          dtype=np.float64):
+def blobs(
+    n_per_class=50,
+    centers=((-1.5, -1.0), (1.5, 1.0)),
+    std=1.0,
+    seed=0,
+    dtype=np.float64,
+):
     """Gaussian clouds, one per centre: class k is N(centers[k], std² I).
 
     Returns X (n_per_class·K, 2) and y (n_per_class·K,), shuffled.
+
+    Taught in :doc:`/chapters/05_backward_pass`.
     """
     check_positive_int(n_per_class, "n_per_class")
     centers = np.asarray(centers, dtype=np.float64)
     if centers.ndim != 2 or len(centers) < 1:
-        raise ValueError(f"centers must be a list of points, got shape {centers.shape}")
+        raise ValueError(
+            f"centers must be a list of points, got shape {centers.shape}"
+        )
     check_finite(centers, "centers")
     check_positive(std, "std")
     check_float_dtype(dtype)
@@ -80,9 +96,13 @@ def blobs(n_per_class=50, centers=((-1.5, -1.0), (1.5, 1.0)), std=1.0, seed=0,
 
 
 def moons(n=200, noise=0.1, seed=0, dtype=np.float64):
-    """Two interleaving half circles: class 0 the upper arc, class 1 the lower, shifted one.
+    """Two interleaving half circles: class 0 the upper arc, class 1 the lower,
+    shifted one.
 
-    Returns X (n, 2) and y (n,), shuffled; noise is the std of added Gaussian noise.
+    Returns X (n, 2) and y (n,), shuffled; noise is the std of added Gaussian
+    noise.
+
+    Taught in :doc:`/chapters/06_vanishing_exploding`.
     """
     check_positive_int(n, "n")
     check_non_negative(noise, "noise")
@@ -91,19 +111,24 @@ def moons(n=200, noise=0.1, seed=0, dtype=np.float64):
     n_upper = n // 2 + n % 2
     upper = np.linspace(0, np.pi, n_upper)
     lower = np.linspace(0, np.pi, n - n_upper)
-    X = np.vstack([
-        np.column_stack([np.cos(upper), np.sin(upper)]),
-        np.column_stack([1 - np.cos(lower), 0.5 - np.sin(lower)]),
-    ])
+    X = np.vstack(
+        [
+            np.column_stack([np.cos(upper), np.sin(upper)]),
+            np.column_stack([1 - np.cos(lower), 0.5 - np.sin(lower)]),
+        ]
+    )
     y = np.repeat([0, 1], [n_upper, n - n_upper])
     X = X + noise * rng.standard_normal(X.shape)
     return _shuffled(X, y, rng, dtype)
 
 
 def circles(n=200, noise=0.05, factor=0.5, seed=0, dtype=np.float64):
-    """Two concentric circles: class 0 of radius 1, class 1 of radius ``factor`` (0 < f < 1).
+    """Two concentric circles: class 0 of radius 1, class 1 of radius ``factor``
+    (0 < f < 1).
 
     Returns X (n, 2) and y (n,), shuffled.
+
+    Taught in :doc:`/chapters/07_optimizers`.
     """
     check_positive_int(n, "n")
     check_non_negative(noise, "noise")
@@ -111,10 +136,12 @@ def circles(n=200, noise=0.05, factor=0.5, seed=0, dtype=np.float64):
     check_float_dtype(dtype)
     rng = np.random.default_rng(seed)
     n_outer = n // 2 + n % 2
-    angle = np.concatenate([
-        np.linspace(0, 2 * np.pi, n_outer, endpoint=False),
-        np.linspace(0, 2 * np.pi, n - n_outer, endpoint=False),
-    ])
+    angle = np.concatenate(
+        [
+            np.linspace(0, 2 * np.pi, n_outer, endpoint=False),
+            np.linspace(0, 2 * np.pi, n - n_outer, endpoint=False),
+        ]
+    )
     y = np.repeat([0, 1], [n_outer, n - n_outer])
     radius = np.where(y == 0, 1.0, factor)
     X = np.column_stack([radius * np.cos(angle), radius * np.sin(angle)])
@@ -123,7 +150,11 @@ def circles(n=200, noise=0.05, factor=0.5, seed=0, dtype=np.float64):
 
 
 class DigitsSplit(NamedTuple):
-    """Train/test split of the digits, unpacked like scikit-learn's train_test_split."""
+    """Train/test split of the digits, unpacked like scikit-learn's
+    train_test_split.
+
+    Taught in :doc:`/chapters/08_digits`.
+    """
 
     X_train: np.ndarray
     X_test: np.ndarray
@@ -134,9 +165,12 @@ class DigitsSplit(NamedTuple):
 def digits(test_fraction=0.25, seed=0, dtype=np.float64):
     """scikit-learn's bundled 8x8 handwritten digits (1797 images, no download).
 
-    Pixels are scaled from 0..16 to [0, 1]; images are flattened to 64 features. The split
-    is stratified by class and seeded. Returns DigitsSplit(X_train, X_test, y_train, y_test)
-    with X of shape (n, 64) and y integer labels 0–9 of shape (n,).
+    Pixels are scaled from 0..16 to [0, 1]; images are flattened to 64 features.
+    The split is stratified by class and seeded. Returns DigitsSplit(X_train,
+    X_test, y_train, y_test) with X of shape (n, 64) and y integer labels 0–9 of
+    shape (n,).
+
+    Taught in :doc:`/chapters/08_digits`.
     """
     check_open_unit_interval(test_fraction, "test_fraction")
     check_float_dtype(dtype)
@@ -146,6 +180,8 @@ def digits(test_fraction=0.25, seed=0, dtype=np.float64):
     bunch = load_digits()
     X = (bunch.data / 16.0).astype(dtype)
     y = bunch.target.astype(np.int64)
-    return DigitsSplit(*train_test_split(
-        X, y, test_size=test_fraction, random_state=seed, stratify=y
-    ))
+    return DigitsSplit(
+        *train_test_split(
+            X, y, test_size=test_fraction, random_state=seed, stratify=y
+        )
+    )

@@ -1,22 +1,27 @@
-"""Elementwise functions that layers, losses and worked examples share, in stable forms.
+"""Elementwise functions that layers, losses and worked examples share, in
+stable forms.
 
-Each takes arrays (or plain numbers) and never overflows, whatever the size of ``z``.
+Each takes arrays (or plain numbers) and never overflows, whatever the size of
+``z``.
 """
 
 import numpy as np
 
 
 def sigmoid(z):
-    """σ(z) = 1 / (1 + e^{-z}), computed from e^{-|z|} ≤ 1 so that no exponent overflows.
+    """σ(z) = 1 / (1 + e^{-z}), computed from e^{-|z|} ≤ 1 so that no exponent
+    overflows.
 
-    Defined in :doc:`/chapters/02_chain_rule`; the stable form in :doc:`/chapters/04_losses`.
+    Defined in :doc:`/chapters/02_chain_rule`; the stable form in
+    :doc:`/chapters/04_losses`.
     """
     e = np.exp(-np.abs(z))
     return np.where(z >= 0, 1 / (1 + e), e / (1 + e))
 
 
 def binary_cross_entropy_with_logits(z, y):
-    """-y ln σ(z) - (1 - y) ln(1 - σ(z)), elementwise, as max(z, 0) - z·y + ln(1 + e^{-|z|}).
+    """-y ln σ(z) - (1 - y) ln(1 - σ(z)), elementwise, as max(z, 0) - z·y + ln(1
+    + e^{-|z|}).
 
     Derived in :doc:`/chapters/04_losses`.
     """

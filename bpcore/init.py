@@ -1,8 +1,9 @@
 """Weight initialisation schemes for a weight matrix of shape (fan_in, fan_out).
 
-Each scheme is a function ``scheme(fan_in, fan_out, rng, dtype) -> ndarray``. The variance
-rules keep activations (Xavier/Glorot) or ReLU activations (He) at a steady scale from layer
-to layer: Var(W) = 2 / (fan_in + fan_out) for Xavier, Var(W) = 2 / fan_in for He.
+Each scheme is a function ``scheme(fan_in, fan_out, rng, dtype) -> ndarray``.
+The variance rules keep activations (Xavier/Glorot) or ReLU activations (He) at
+a steady scale from layer to layer: Var(W) = 2 / (fan_in + fan_out) for Xavier,
+Var(W) = 2 / fan_in for He.
 """
 
 import numpy as np
@@ -11,12 +12,20 @@ from .checks import check_positive
 
 
 def zeros(fan_in, fan_out, rng, dtype=np.float64):
-    """W = 0: every unit in a layer computes the same thing, so symmetry is never broken."""
+    """W = 0: every unit in a layer computes the same thing, so symmetry is
+    never broken.
+
+    Taught in :doc:`/chapters/06_vanishing_exploding`.
+    """
     return np.zeros((fan_in, fan_out), dtype=dtype)
 
 
 def normal(std):
-    """A scheme drawing W ~ N(0, std²) with a fixed standard deviation, whatever the fan."""
+    """A scheme drawing W ~ N(0, std²) with a fixed standard deviation, whatever
+    the fan.
+
+    Taught in :doc:`/chapters/06_vanishing_exploding`.
+    """
     check_positive(std, "std")
 
     def normal_fixed_std(fan_in, fan_out, rng, dtype=np.float64):
@@ -31,25 +40,38 @@ small_normal.__name__ = "small_normal"
 
 
 def xavier_uniform(fan_in, fan_out, rng, dtype=np.float64):
-    """W ~ U(-a, a) with a = sqrt(6 / (fan_in + fan_out)), so Var(W) = 2 / (fan_in + fan_out)."""
+    """W ~ U(-a, a) with a = sqrt(6 / (fan_in + fan_out)), so Var(W) = 2 /
+    (fan_in + fan_out).
+
+    Taught in :doc:`/chapters/06_vanishing_exploding`.
+    """
     limit = np.sqrt(6.0 / (fan_in + fan_out))
     return rng.uniform(-limit, limit, (fan_in, fan_out)).astype(dtype)
 
 
 def xavier_normal(fan_in, fan_out, rng, dtype=np.float64):
-    """W ~ N(0, 2 / (fan_in + fan_out))."""
+    """W ~ N(0, 2 / (fan_in + fan_out)).
+
+    Taught in :doc:`/chapters/06_vanishing_exploding`.
+    """
     std = np.sqrt(2.0 / (fan_in + fan_out))
     return (std * rng.standard_normal((fan_in, fan_out))).astype(dtype)
 
 
 def he_normal(fan_in, fan_out, rng, dtype=np.float64):
-    """W ~ N(0, 2 / fan_in): keeps the scale of ReLU activations steady."""
+    """W ~ N(0, 2 / fan_in): keeps the scale of ReLU activations steady.
+
+    Taught in :doc:`/chapters/06_vanishing_exploding`.
+    """
     std = np.sqrt(2.0 / fan_in)
     return (std * rng.standard_normal((fan_in, fan_out))).astype(dtype)
 
 
 def he_uniform(fan_in, fan_out, rng, dtype=np.float64):
-    """W ~ U(-a, a) with a = sqrt(6 / fan_in), so Var(W) = 2 / fan_in."""
+    """W ~ U(-a, a) with a = sqrt(6 / fan_in), so Var(W) = 2 / fan_in.
+
+    Taught in :doc:`/chapters/06_vanishing_exploding`.
+    """
     limit = np.sqrt(6.0 / fan_in)
     return rng.uniform(-limit, limit, (fan_in, fan_out)).astype(dtype)
 
@@ -65,12 +87,16 @@ SCHEMES = {
 
 
 def get_scheme(init):
-    """Return the scheme named ``init`` (or ``init`` itself if it is callable)."""
+    """Return the scheme named ``init`` (or ``init`` itself if it is callable).
+
+    Taught in :doc:`/chapters/06_vanishing_exploding`.
+    """
     if callable(init):
         return init
     if init not in SCHEMES:
         raise ValueError(
-            f"unknown initialisation {init!r}; valid names are {', '.join(sorted(SCHEMES))} "
-            "(or pass a function (fan_in, fan_out, rng, dtype) -> array)"
+            f"unknown initialisation {init!r}; valid names are "
+            f"{', '.join(sorted(SCHEMES))} (or pass a function (fan_in, "
+            "fan_out, rng, dtype) -> array)"
         )
     return SCHEMES[init]

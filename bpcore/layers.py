@@ -1,8 +1,9 @@
-"""Layers as modules: ``forward`` caches what the backward pass needs, ``backward`` uses it.
+"""Layers as modules: ``forward`` caches what the backward pass needs,
+``backward`` uses it.
 
-Samples are rows: a batch ``X`` has shape (n, features). For a layer ``y = f(x)`` with
-upstream gradient ``g = ∂L/∂y``, ``backward(g)`` adds ∂L/∂θ to each parameter's ``.grad``
-and returns ``∂L/∂x``.
+Samples are rows: a batch ``X`` has shape (n, features). For a layer ``y =
+f(x)`` with upstream gradient ``g = ∂L/∂y``, ``backward(g)`` adds ∂L/∂θ to each
+parameter's ``.grad`` and returns ``∂L/∂x``.
 """
 
 import numpy as np
@@ -20,12 +21,16 @@ from .functions import sigmoid
 
 
 class Parameter:
-    """A trainable array ``.data`` with a gradient ``.grad`` of the same shape and dtype.
+    """A trainable array ``.data`` with a gradient ``.grad`` of the same shape
+    and dtype.
 
-    Gradients accumulate across backward passes (as in PyTorch); ``zero_grad`` clears them.
-    Accumulating lets a parameter used twice, or a batch split into parts, sum its
-    contributions; it is why every training step starts with ``zero_grad``. (A scalar
-    ``Value.backward`` zeroes first instead: one call differentiates one whole graph.)
+    Gradients accumulate across backward passes (as in PyTorch); ``zero_grad``
+    clears them. Accumulating lets a parameter used twice, or a batch split into
+    parts, sum its contributions; it is why every training step starts with
+    ``zero_grad``. (A scalar ``Value.backward`` zeroes first instead: one call
+    differentiates one whole graph.)
+
+    Taught in :doc:`/chapters/05_backward_pass`.
     """
 
     def __init__(self, data, name=""):
@@ -39,28 +44,31 @@ class Parameter:
 
     def __repr__(self):
         name = self.name or "unnamed"
-        return f"Parameter({name}, shape={self.data.shape}, dtype={self.data.dtype})"
+        shape, dtype = self.data.shape, self.data.dtype
+        return f"Parameter({name}, shape={shape}, dtype={dtype})"
 
 
 def check_parameters(parameters, owner):
-    """Return ``parameters`` as a list, each a distinct Parameter; ``owner`` names the caller.
+    """Return ``parameters`` as a list, each a distinct Parameter; ``owner``
+    names the caller.
 
-    TypeError for an item that is not a Parameter; ValueError for one listed twice, which
-    would be updated (or clipped) twice per step.
+    TypeError for an item that is not a Parameter; ValueError for one listed
+    twice, which would be updated (or clipped) twice per step.
     """
     parameters = list(parameters)
     first_position = {}
     for position, parameter in enumerate(parameters):
         if not isinstance(parameter, Parameter):
             raise TypeError(
-                f"{owner} expects Parameters (e.g. model.parameters()); item {position} is "
-                f"{type(parameter).__name__}"
+                f"{owner} expects Parameters (e.g. model.parameters()); item "
+                f"{position} is {type(parameter).__name__}"
             )
         if id(parameter) in first_position:
             raise ValueError(
                 f"{owner} got the same {parameter!r} twice, as items "
-                f"{first_position[id(parameter)]} and {position}; list every Parameter once "
-                "(a module used twice in a model shares its parameters)"
+                f"{first_position[id(parameter)]} and {position}; list every "
+                "Parameter once (a module used twice in a model shares its "
+                "parameters)"
             )
         first_position[id(parameter)] = position
     return parameters
@@ -71,12 +79,14 @@ class Module:
 
     - ``forward(x)`` returns the output y = f(x) and caches what backward needs;
       ``module(x)`` is ``forward(x)``.
-    - ``backward(grad_output, input_grad=True)`` takes g = ∂L/∂y for the last forward
-      call, adds ∂L/∂θ to each parameter's ``.grad``, and returns ∂L/∂x, or None when
-      ``input_grad`` is False (a training step needs no gradient for the data and skips
-      that matrix product, as PyTorch does).
+    - ``backward(grad_output, input_grad=True)`` takes g = ∂L/∂y for the last
+      forward call, adds ∂L/∂θ to each parameter's ``.grad``, and returns ∂L/∂x,
+      or None when ``input_grad`` is False (a training step needs no gradient
+      for the data and skips that matrix product, as PyTorch does).
     - ``named_parameters()`` lists (name, Parameter) pairs in forward order;
       ``parameters()`` and ``zero_grad()`` follow from it.
+
+    Taught in :doc:`/chapters/05_backward_pass`.
     """
 
     def forward(self, x):
@@ -89,7 +99,8 @@ class Module:
         return self.forward(x)
 
     def named_parameters(self):
-        """(name, Parameter) pairs in forward order; a layer's W comes before its b."""
+        """(name, Parameter) pairs in forward order; a layer's W comes before
+        its b."""
         return []
 
     def parameters(self):
@@ -97,8 +108,11 @@ class Module:
         return [parameter for _, parameter in self.named_parameters()]
 
     def named_weights(self):
-        """(name, Parameter) pairs of the weight matrices (the 2-D parameters), in order."""
-        return [(name, p) for name, p in self.named_parameters() if p.data.ndim == 2]
+        """(name, Parameter) pairs of the weight matrices (the 2-D parameters),
+        in order."""
+        return [
+            (name, p) for name, p in self.named_parameters() if p.data.ndim == 2
+        ]
 
     def zero_grad(self):
         """Clear the accumulated gradients of every parameter."""
@@ -112,16 +126,20 @@ class Module:
         value = getattr(self, name, None)
         if value is None:
             raise RuntimeError(
-                f"{self!r}.backward() was called before forward(): run a forward pass first"
+                f"{self!r}.backward() was called before forward(): run a "
+                "forward pass first"
             )
         return value
 
     def _check_grad_shape(self, grad_output, expected_shape):
-        grad_output = as_float_array(grad_output, f"the gradient passed to {self!r}.backward")
+        grad_output = as_float_array(
+            grad_output, f"the gradient passed to {self!r}.backward"
+        )
         if grad_output.shape != expected_shape:
             raise ShapeError(
-                f"{self!r}.backward got a gradient of shape {grad_output.shape}, but its last "
-                f"forward output had shape {expected_shape}"
+                f"{self!r}.backward got a gradient of shape "
+                f"{grad_output.shape}, but its last forward output had shape "
+                f"{expected_shape}"
             )
         return grad_output
 
@@ -130,17 +148,31 @@ class Linear(Module):
     """Affine layer ``Y = X W + b`` with W of shape (in_features, out_features).
 
     Backward: ∂L/∂W = Xᵀ G, ∂L/∂b = Σ_rows G, ∂L/∂X = G Wᵀ, where G = ∂L/∂Y.
+
+    Taught in :doc:`/chapters/02_chain_rule`.
     """
 
-    def __init__(self, in_features, out_features, *, init="xavier_uniform", rng=None,
-                 dtype=np.float64):
+    def __init__(
+        self,
+        in_features,
+        out_features,
+        *,
+        init="xavier_uniform",
+        rng=None,
+        dtype=np.float64,
+    ):
         check_positive_int(in_features, "in_features")
         check_positive_int(out_features, "out_features")
         dtype = check_float_dtype(dtype)
         rng = np.random.default_rng(rng)
-        self.in_features, self.out_features = int(in_features), int(out_features)
+        self.in_features, self.out_features = (
+            int(in_features),
+            int(out_features),
+        )
         scheme = _init.get_scheme(init)
-        self.W = Parameter(scheme(self.in_features, self.out_features, rng, dtype), "W")
+        self.W = Parameter(
+            scheme(self.in_features, self.out_features, rng, dtype), "W"
+        )
         self.b = Parameter(np.zeros(self.out_features, dtype=dtype), "b")
         self._input = None
 
@@ -155,28 +187,38 @@ class Linear(Module):
         x = as_float_array(given, f"input to {self!r}")
         if x.ndim != 2 or x.shape[1] != self.in_features:
             raise ShapeError(
-                f"{self!r} expects input of shape (n, {self.in_features}), got shape {x.shape}"
+                f"{self!r} expects input of shape (n, {self.in_features}), got "
+                f"shape {x.shape}"
             )
         weights = self.W.data.dtype
         if x.dtype != weights:
             fix = f"cast the input with x.astype(np.{weights})"
             if given.dtype.kind == "f":
                 fix += f" or build the layer with dtype=np.{given.dtype}"
-            raise TypeError(f"{self!r} holds {weights} weights but got {given.dtype} input; {fix}")
+            raise TypeError(
+                f"{self!r} holds {weights} weights but got {given.dtype} "
+                f"input; {fix}"
+            )
         check_finite(x, f"input to {self!r}")
         self._input = x
         return x @ self.W.data + self.b.data
 
     def backward(self, grad_output, input_grad=True):
         x = self._cached("_input")
-        grad_output = self._check_grad_shape(grad_output, (x.shape[0], self.out_features))
+        grad_output = self._check_grad_shape(
+            grad_output, (x.shape[0], self.out_features)
+        )
         self.W.grad += x.T @ grad_output
         self.b.grad += grad_output.sum(axis=0)
         return grad_output @ self.W.data.T if input_grad else None
 
 
 class Activation(Module):
-    """An elementwise function y = f(x); backward multiplies by f'(x) elementwise."""
+    """An elementwise function y = f(x); backward multiplies by f'(x)
+    elementwise.
+
+    Taught in :doc:`/chapters/05_backward_pass`.
+    """
 
     def forward(self, x):
         x = as_float_array(x, f"input to {self!r}")
@@ -193,12 +235,16 @@ class Activation(Module):
         raise NotImplementedError
 
     def derivative(self):
-        """f'(x) at the cached forward input, as an array of the input's shape."""
+        """f'(x) at the cached forward input, as an array of the input's
+        shape."""
         raise NotImplementedError
 
 
 class Sigmoid(Activation):
-    """σ(x) = 1 / (1 + e^{-x}), with σ'(x) = σ(x)(1 - σ(x)) ≤ 1/4."""
+    """σ(x) = 1 / (1 + e^{-x}), with σ'(x) = σ(x)(1 - σ(x)) ≤ 1/4.
+
+    Taught in :doc:`/chapters/02_chain_rule`.
+    """
 
     def function(self, x):
         return sigmoid(x)  # the stable form of bpcore.functions
@@ -208,7 +254,10 @@ class Sigmoid(Activation):
 
 
 class Tanh(Activation):
-    """tanh x, with derivative 1 - tanh² x."""
+    """tanh x, with derivative 1 - tanh² x.
+
+    Taught in :doc:`/chapters/05_backward_pass`.
+    """
 
     def function(self, x):
         return np.tanh(x)
@@ -218,7 +267,10 @@ class Tanh(Activation):
 
 
 class ReLU(Activation):
-    """max(0, x), with derivative 1 where x > 0 and 0 elsewhere."""
+    """max(0, x), with derivative 1 where x > 0 and 0 elsewhere.
+
+    Taught in :doc:`/chapters/05_backward_pass`.
+    """
 
     def function(self, x):
         return np.maximum(x, 0)
@@ -228,7 +280,11 @@ class ReLU(Activation):
 
 
 class LeakyReLU(Activation):
-    """x for x > 0 and a·x otherwise (a = negative_slope), with derivative 1 or a."""
+    """x for x > 0 and a·x otherwise (a = negative_slope), with derivative 1 or
+    a.
+
+    Taught in :doc:`/chapters/06_vanishing_exploding`.
+    """
 
     def __init__(self, negative_slope=0.01):
         check_non_negative(negative_slope, "negative_slope")
@@ -246,7 +302,10 @@ class LeakyReLU(Activation):
 
 
 class Identity(Activation):
-    """f(x) = x, with derivative 1."""
+    """f(x) = x, with derivative 1.
+
+    Taught in :doc:`/chapters/05_backward_pass`.
+    """
 
     def function(self, x):
         return x
@@ -256,19 +315,22 @@ class Identity(Activation):
 
 
 class Sequential(Module):
-    """Modules applied in order; backward runs them in reverse (the chain rule, layer by layer).
+    """Modules applied in order; backward runs them in reverse (the chain rule,
+    layer by layer).
 
-    Every layer but the first passes its input gradient down; the first computes one only
-    if ``input_grad`` is True (the default), so a training step's
+    Every layer but the first passes its input gradient down; the first computes
+    one only if ``input_grad`` is True (the default), so a training step's
     ``backward(g, input_grad=False)`` saves the matrix product nobody needs.
+
+    Taught in :doc:`/chapters/05_backward_pass`.
     """
 
     def __init__(self, *modules):
         for position, module in enumerate(modules):
             if not isinstance(module, Module):
                 raise TypeError(
-                    f"Sequential takes Module instances; argument {position} is "
-                    f"{type(module).__name__} ({module!r})"
+                    f"Sequential takes Module instances; argument {position} "
+                    f"is {type(module).__name__} ({module!r})"
                 )
         _check_feature_sizes(modules)
         self.layers = list(modules)
@@ -283,7 +345,9 @@ class Sequential(Module):
         return self.layers[index]
 
     def __repr__(self):
-        inner = ",\n".join(f"  {module!r}".replace("\n", "\n  ") for module in self.layers)
+        inner = ",\n".join(
+            f"  {module!r}".replace("\n", "\n  ") for module in self.layers
+        )
         return f"Sequential(\n{inner}\n)"
 
     def named_parameters(self):
@@ -298,25 +362,35 @@ class Sequential(Module):
             try:
                 x = module.forward(x)
             except ShapeError as error:
-                raise ShapeError(f"layer {position} of the Sequential: {error}") from None
+                raise ShapeError(
+                    f"layer {position} of the Sequential: {error}"
+                ) from None
         return x
 
     def backward(self, grad_output, input_grad=True):
         for position in range(len(self.layers) - 1, -1, -1):
             needs_input_grad = input_grad or position > 0
-            grad_output = self.layers[position].backward(grad_output, input_grad=needs_input_grad)
+            grad_output = self.layers[position].backward(
+                grad_output, input_grad=needs_input_grad
+            )
         return grad_output
 
 
 def _check_feature_sizes(modules):
-    """Raise ShapeError when a layer's in_features differs from the previous out_features."""
+    """Raise ShapeError when a layer's in_features differs from the previous
+    out_features."""
     previous = None
     for position, module in enumerate(modules):
         size_in = getattr(module, "in_features", None)
-        if previous is not None and size_in is not None and size_in != previous[1]:
+        if (
+            previous is not None
+            and size_in is not None
+            and size_in != previous[1]
+        ):
             raise ShapeError(
-                f"layer {position} {module!r} expects {size_in} input features, but layer "
-                f"{previous[0]} {modules[previous[0]]!r} produces {previous[1]}"
+                f"layer {position} {module!r} expects {size_in} input "
+                f"features, but layer {previous[0]} {modules[previous[0]]!r} "
+                f"produces {previous[1]}"
             )
         if getattr(module, "out_features", None) is not None:
             previous = (position, module.out_features)

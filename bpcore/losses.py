@@ -1,8 +1,9 @@
-"""Loss functions with mean reduction: ``forward(prediction, target) -> float``, ``backward()``.
+"""Loss functions with mean reduction: ``forward(prediction, target) -> float``,
+``backward()``.
 
-``backward()`` returns ∂L/∂prediction for the last ``forward`` call. The classification
-losses take logits and are computed in stable forms, so logits of ±1000 give finite
-losses and gradients without warnings.
+``backward()`` returns ∂L/∂prediction for the last ``forward`` call. The
+classification losses take logits and are computed in stable forms, so logits of
+±1000 give finite losses and gradients without warnings.
 """
 
 import numpy as np
@@ -20,9 +21,11 @@ from .functions import binary_cross_entropy_with_logits, sigmoid
 def predict_classes(scores):
     """The class that each row of logits predicts.
 
-    Scores of shape (n, K) with K > 1 predict the argmax of each row; a single logit per
-    sample, shape (n, 1) or (n,), predicts 1 where it is positive (σ(z) > 1/2) and 0
-    elsewhere. Returns integer labels of shape (n,).
+    Scores of shape (n, K) with K > 1 predict the argmax of each row; a single
+    logit per sample, shape (n, 1) or (n,), predicts 1 where it is positive
+    (σ(z) > 1/2) and 0 elsewhere. Returns integer labels of shape (n,).
+
+    Taught in :doc:`/chapters/05_backward_pass`.
     """
     scores = np.asarray(scores)
     if scores.ndim == 2 and scores.shape[1] > 1:
@@ -33,11 +36,14 @@ def predict_classes(scores):
 class Loss:
     """The interface every loss implements.
 
-    - ``forward(prediction, target)`` returns the mean loss as a Python float and keeps
-      its gradient; ``loss(prediction, target)`` is ``forward``.
+    - ``forward(prediction, target)`` returns the mean loss as a Python float
+      and keeps its gradient; ``loss(prediction, target)`` is ``forward``.
     - ``backward()`` returns ∂L/∂prediction for the last forward call.
     - ``predict(scores)`` says how scores become predictions: class labels for a
-      classification loss, None for a regression loss (the scores are the predictions).
+      classification loss, None for a regression loss (the scores are the
+      predictions).
+
+    Taught in :doc:`/chapters/04_losses`.
     """
 
     _gradient = None
@@ -49,15 +55,18 @@ class Loss:
         return f"{type(self).__name__}()"
 
     def backward(self):
-        """∂L/∂prediction for the last forward call, with the prediction's shape and dtype."""
+        """∂L/∂prediction for the last forward call, with the prediction's shape
+        and dtype."""
         if self._gradient is None:
             raise RuntimeError(
-                f"{self!r}.backward() was called before forward(): compute the loss first"
+                f"{self!r}.backward() was called before forward(): compute the "
+                "loss first"
             )
         return self._gradient
 
     def predict(self, scores):
-        """None: a regression loss compares the scores themselves with the targets."""
+        """None: a regression loss compares the scores themselves with the
+        targets."""
         return None
 
     def _prediction(self, prediction):
@@ -74,7 +83,10 @@ class Loss:
 
 
 class MSELoss(Loss):
-    """L = mean((ŷ - y)²) over all entries; ∂L/∂ŷ = 2 (ŷ - y) / ŷ.size."""
+    """L = mean((ŷ - y)²) over all entries; ∂L/∂ŷ = 2 (ŷ - y) / ŷ.size.
+
+    Taught in :doc:`/chapters/04_losses`.
+    """
 
     def forward(self, prediction, target):
         prediction = self._prediction(prediction)
@@ -85,16 +97,24 @@ class MSELoss(Loss):
 
 
 class ClassificationLoss(Loss):
-    """A loss on logits: ``predict`` turns scores into class labels (``predict_classes``)."""
+    """A loss on logits: ``predict`` turns scores into class labels
+    (``predict_classes``).
+
+    Taught in :doc:`/chapters/04_losses`.
+    """
 
     def predict(self, scores):
         return predict_classes(scores)
 
 
 class BCEWithLogitsLoss(ClassificationLoss):
-    """Binary cross-entropy on logits z: L = mean(-y log σ(z) - (1 - y) log(1 - σ(z))).
+    """Binary cross-entropy on logits z: L = mean(-y log σ(z) - (1 - y) log(1 -
+    σ(z))).
 
-    Stable form: ``max(z, 0) - z·y + log(1 + exp(-|z|))``. Gradient: (σ(z) - y) / z.size.
+    Stable form: ``max(z, 0) - z·y + log(1 + exp(-|z|))``. Gradient: (σ(z) - y)
+    / z.size.
+
+    Taught in :doc:`/chapters/04_losses`.
     """
 
     def forward(self, prediction, target):
@@ -102,36 +122,50 @@ class BCEWithLogitsLoss(ClassificationLoss):
         target = self._float_target(target, logits)
         if target.min() < 0 or target.max() > 1:
             raise ValueError(
-                f"{self!r} targets must lie in [0, 1], got values from {target.min()} "
-                f"to {target.max()}"
+                f"{self!r} targets must lie in [0, 1], got values from "
+                f"{target.min()} to {target.max()}"
             )
         losses = binary_cross_entropy_with_logits(logits, target)
-        self._gradient = (sigmoid(logits) - target) / logits.dtype.type(logits.size)
+        self._gradient = (sigmoid(logits) - target) / logits.dtype.type(
+            logits.size
+        )
         return float(np.mean(losses))
 
 
 class CrossEntropyLoss(ClassificationLoss):
-    """Softmax cross-entropy on logits Z (n, K) and integer labels y (n,) or one-hot (n, K).
+    """Softmax cross-entropy on logits Z (n, K) and integer labels y (n,) or
+    one-hot (n, K).
 
-    L = mean_i(log Σ_k e^{Z_ik} - Z_{i,y_i}), via log-sum-exp with the row maximum subtracted.
-    Gradient: (softmax(Z) - Y) / n, where Y is the one-hot (or probability) target.
+    L = mean_i(log Σ_k e^{Z_ik} - Z_{i,y_i}), via log-sum-exp with the row
+    maximum subtracted. Gradient: (softmax(Z) - Y) / n, where Y is the one-hot
+    (or probability) target.
+
+    Taught in :doc:`/chapters/04_losses`.
     """
 
     def forward(self, prediction, target):
         logits = self._prediction(prediction)
         if logits.ndim != 2:
             raise ShapeError(
-                f"{self!r} expects logits of shape (n, classes), got shape {logits.shape}"
+                f"{self!r} expects logits of shape (n, classes), got shape "
+                f"{logits.shape}"
             )
         target = self._check_target(target, logits)
-        with np.errstate(over="ignore"):  # a logit far below its row's maximum: -inf, e^-inf = 0
+        with np.errstate(
+            over="ignore"
+        ):  # a logit far below its row's maximum: -inf, e^-inf = 0
             shifted = logits - logits.max(axis=1, keepdims=True)
-        log_probabilities = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+        log_probabilities = shifted - np.log(
+            np.exp(shifted).sum(axis=1, keepdims=True)
+        )
         n = logits.dtype.type(logits.shape[0])
         gradient = np.exp(log_probabilities)
         if target.ndim == 1:
-            # the label's log-probability, picked out: no one-hot matrix, and no 0 · (-inf)
-            picked = np.take_along_axis(log_probabilities, target[:, None], axis=1)
+            # the label's log-probability, picked out: no one-hot matrix, and no
+            # 0 · (-inf)
+            picked = np.take_along_axis(
+                log_probabilities, target[:, None], axis=1
+            )
             gradient[np.arange(len(target)), target] -= 1
             total = -np.sum(picked)
         else:
@@ -142,30 +176,31 @@ class CrossEntropyLoss(ClassificationLoss):
         return float(total / n)
 
     def _check_target(self, target, logits):
-        """Check integer labels (n,) or one-hot/probability rows (n, K); return them."""
+        """Check integer labels (n,) or one-hot/probability rows (n, K); return
+        them."""
         n, classes = logits.shape
         target = np.asarray(target)
         if target.ndim == 2:
             target = self._float_target(target, logits)
             if not np.allclose(target.sum(axis=1), 1) or target.min() < 0:
                 raise ValueError(
-                    f"{self!r} with a 2-D target expects one-hot or probability rows "
-                    "(non-negative, each summing to 1)"
+                    f"{self!r} with a 2-D target expects one-hot or "
+                    "probability rows (non-negative, each summing to 1)"
                 )
             return target
         if target.shape != (n,):
             raise ShapeError(
-                f"{self!r} expects integer labels of shape ({n},) for logits of shape "
-                f"{logits.shape}, got target of shape {target.shape}"
+                f"{self!r} expects integer labels of shape ({n},) for logits "
+                f"of shape {logits.shape}, got target of shape {target.shape}"
             )
         if target.dtype.kind not in "iu":
             raise TypeError(
-                f"{self!r} expects integer class labels, got dtype {target.dtype}; "
-                "convert with y.astype(int)"
+                f"{self!r} expects integer class labels, got dtype "
+                f"{target.dtype}; convert with y.astype(int)"
             )
         if target.min() < 0 or target.max() >= classes:
             raise ValueError(
-                f"{self!r} labels must lie in [0, {classes}) for {classes} classes, got "
-                f"values from {target.min()} to {target.max()}"
+                f"{self!r} labels must lie in [0, {classes}) for {classes} "
+                f"classes, got values from {target.min()} to {target.max()}"
             )
         return target

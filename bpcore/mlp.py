@@ -1,4 +1,5 @@
-"""``MLP``: a multilayer perceptron as a ``Sequential`` of Linear layers and activations."""
+"""``MLP``: a multilayer perceptron as a ``Sequential`` of Linear layers and
+activations."""
 
 import numpy as np
 
@@ -16,30 +17,42 @@ _RECTIFIERS = ("relu", "leaky_relu")
 
 
 def make_activation(name):
-    """A fresh activation module from its name (one of ``ACTIVATIONS``)."""
+    """A fresh activation module from its name (one of ``ACTIVATIONS``).
+
+    Taught in :doc:`/chapters/05_backward_pass`.
+    """
     if name not in ACTIVATIONS:
         raise ValueError(
-            f"unknown activation {name!r}; valid names are {', '.join(sorted(ACTIVATIONS))}"
+            f"unknown activation {name!r}; valid names are "
+            f"{', '.join(sorted(ACTIVATIONS))}"
         )
     return ACTIVATIONS[name]()
 
 
 def MLP(sizes, activation="relu", init="auto", seed=0, dtype=np.float64):
-    """Sequential(Linear(sizes[0], sizes[1]), f, ..., Linear(sizes[-2], sizes[-1])).
+    """Sequential(Linear(sizes[0], sizes[1]), f, ..., Linear(sizes[-2],
+    sizes[-1])).
 
-    The activation ``f`` goes between Linear layers, none after the last (it outputs logits
-    or raw predictions; the loss applies sigmoid or softmax). ``init="auto"`` picks He for
-    ReLU-like activations and Xavier/Glorot otherwise. ``seed`` makes the weights reproducible.
+    The activation ``f`` goes between Linear layers, none after the last (it
+    outputs logits or raw predictions; the loss applies sigmoid or softmax).
+    ``init="auto"`` picks He for ReLU-like activations and Xavier/Glorot
+    otherwise. ``seed`` makes the weights reproducible.
+
+    Taught in :doc:`/chapters/05_backward_pass`.
     """
     sizes = list(sizes)
     if len(sizes) < 2:
-        raise ValueError(f"sizes needs at least an input and an output size, got {sizes}")
+        raise ValueError(
+            f"sizes needs at least an input and an output size, got {sizes}"
+        )
     make_activation(activation)  # validates the name before any layer is built
     if init == "auto":
         init = "he_normal" if activation in _RECTIFIERS else "xavier_uniform"
     rng = np.random.default_rng(seed)
     modules = []
-    for position, (fan_in, fan_out) in enumerate(zip(sizes[:-1], sizes[1:], strict=True)):
+    for position, (fan_in, fan_out) in enumerate(
+        zip(sizes[:-1], sizes[1:], strict=True)
+    ):
         modules.append(Linear(fan_in, fan_out, init=init, rng=rng, dtype=dtype))
         if position < len(sizes) - 2:
             modules.append(make_activation(activation))

@@ -1,9 +1,10 @@
-"""Optimizers with PyTorch's update rules (no weight decay, dampening or amsgrad).
+"""Optimizers with PyTorch's update rules (no weight decay, dampening or
+amsgrad).
 
 With gradient g_t of a parameter θ at step t:
 
-- SGD:      θ ← θ - η g_t; with momentum μ: v_1 = g_1, v_t = μ v_{t-1} + g_t, θ ← θ - η v_t;
-            Nesterov: θ ← θ - η (g_t + μ v_t).
+- SGD:      θ ← θ - η g_t; with momentum μ: v_1 = g_1, v_t = μ v_{t-1} + g_t, θ
+  ← θ - η v_t; Nesterov: θ ← θ - η (g_t + μ v_t).
 - RMSprop:  s_t = α s_{t-1} + (1 - α) g_t², θ ← θ - η g_t / (√s_t + ε).
 - Adam:     m_t = β₁ m_{t-1} + (1 - β₁) g_t, s_t = β₂ s_{t-1} + (1 - β₂) g_t²,
             θ ← θ - η/(1 - β₁ᵗ) · m_t / (√s_t / √(1 - β₂ᵗ) + ε).
@@ -18,12 +19,18 @@ from .layers import check_parameters
 
 
 class Optimizer:
-    """Holds a list of Parameters; ``step()`` updates them, ``zero_grad()`` clears gradients."""
+    """Holds a list of Parameters; ``step()`` updates them, ``zero_grad()``
+    clears gradients.
+
+    Taught in :doc:`/chapters/07_optimizers`.
+    """
 
     def __init__(self, params, lr):
         self.params = check_parameters(params, type(self).__name__)
         if not self.params:
-            raise ValueError(f"{type(self).__name__} got an empty parameter list")
+            raise ValueError(
+                f"{type(self).__name__} got an empty parameter list"
+            )
         check_positive(lr, "lr (the learning rate)")
         self.lr = float(lr)
 
@@ -38,14 +45,19 @@ class Optimizer:
 
 
 class SGD(Optimizer):
-    """Stochastic gradient descent, optionally with (Nesterov) momentum, as in PyTorch."""
+    """Stochastic gradient descent, optionally with (Nesterov) momentum, as in
+    PyTorch.
+
+    Taught in :doc:`/chapters/07_optimizers`.
+    """
 
     def __init__(self, params, lr, momentum=0.0, nesterov=False):
         super().__init__(params, lr)
         check_unit_interval(momentum, "momentum")
         if not isinstance(nesterov, (bool, np.bool_)):
             raise TypeError(
-                f"nesterov must be True or False, got {type(nesterov).__name__} {nesterov!r}"
+                "nesterov must be True or False, got "
+                f"{type(nesterov).__name__} {nesterov!r}"
             )
         if nesterov and momentum == 0:
             raise ValueError("Nesterov momentum requires momentum > 0")
@@ -63,45 +75,70 @@ class SGD(Optimizer):
                 else:
                     velocity *= self.momentum
                     velocity += parameter.grad
-                direction = parameter.grad + self.momentum * velocity if self.nesterov else velocity
+                direction = (
+                    parameter.grad + self.momentum * velocity
+                    if self.nesterov
+                    else velocity
+                )
             parameter.data -= self.lr * direction
 
 
 class RMSprop(Optimizer):
-    """Divides each step by a running root-mean-square of the gradient, as in PyTorch."""
+    """Divides each step by a running root-mean-square of the gradient, as in
+    PyTorch.
+
+    Taught in :doc:`/chapters/07_optimizers`.
+    """
 
     def __init__(self, params, lr=0.01, alpha=0.99, eps=1e-8):
         super().__init__(params, lr)
         check_unit_interval(alpha, "alpha")
         check_non_negative(eps, "eps")
         self.alpha, self.eps = float(alpha), float(eps)
-        self.square_avg = [np.zeros_like(parameter.data) for parameter in self.params]
+        self.square_avg = [
+            np.zeros_like(parameter.data) for parameter in self.params
+        ]
 
     def step(self):
-        for parameter, square_avg in zip(self.params, self.square_avg, strict=True):
+        for parameter, square_avg in zip(
+            self.params, self.square_avg, strict=True
+        ):
             square_avg *= self.alpha
             square_avg += (1 - self.alpha) * parameter.grad**2
-            parameter.data -= self.lr * parameter.grad / (np.sqrt(square_avg) + self.eps)
+            parameter.data -= (
+                self.lr * parameter.grad / (np.sqrt(square_avg) + self.eps)
+            )
 
 
 class Adam(Optimizer):
-    """Momentum plus RMSprop-style scaling, with bias correction of both averages."""
+    """Momentum plus RMSprop-style scaling, with bias correction of both
+    averages.
+
+    Taught in :doc:`/chapters/07_optimizers`.
+    """
 
     def __init__(self, params, lr=0.001, betas=(0.9, 0.999), eps=1e-8):
         super().__init__(params, lr)
         if not isinstance(betas, (tuple, list)):
             raise TypeError(
-                f"betas must be a pair (beta1, beta2), got {type(betas).__name__} {betas!r}"
+                "betas must be a pair (beta1, beta2), got "
+                f"{type(betas).__name__} {betas!r}"
             )
         if len(betas) != 2:
-            raise ValueError(f"betas must be a pair (beta1, beta2), got {len(betas)} values")
+            raise ValueError(
+                f"betas must be a pair (beta1, beta2), got {len(betas)} values"
+            )
         check_unit_interval(betas[0], "betas[0] (beta1)")
         check_unit_interval(betas[1], "betas[1] (beta2)")
         check_non_negative(eps, "eps")
         self.betas, self.eps = (float(betas[0]), float(betas[1])), float(eps)
         self.steps = 0
-        self.exp_avg = [np.zeros_like(parameter.data) for parameter in self.params]
-        self.exp_avg_sq = [np.zeros_like(parameter.data) for parameter in self.params]
+        self.exp_avg = [
+            np.zeros_like(parameter.data) for parameter in self.params
+        ]
+        self.exp_avg_sq = [
+            np.zeros_like(parameter.data) for parameter in self.params
+        ]
 
     def step(self):
         beta1, beta2 = self.betas

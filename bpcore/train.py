@@ -1,10 +1,12 @@
-"""The training loop: forward pass, loss, backward pass, update — over mini-batches and epochs.
+"""The training loop: forward pass, loss, backward pass, update — over
+mini-batches and epochs.
 
-``train_step`` is one step on one batch; ``fit`` repeats it over shuffled mini-batches and
-epochs and returns a ``History`` with the loss per epoch, the training accuracy per epoch for
-classification losses, and the mean gradient norm of every weight matrix per epoch. If the
-loss or the weights become inf or NaN, or an epoch's mean loss climbs above ``RISE_LIMIT``
-times the first epoch's, training stops and says so, once, with a TrainingDivergedWarning.
+``train_step`` is one step on one batch; ``fit`` repeats it over shuffled
+mini-batches and epochs and returns a ``History`` with the loss per epoch, the
+training accuracy per epoch for classification losses, and the mean gradient
+norm of every weight matrix per epoch. If the loss or the weights become inf or
+NaN, or an epoch's mean loss climbs above ``RISE_LIMIT`` times the first
+epoch's, training stops and says so, once, with a TrainingDivergedWarning.
 """
 
 import warnings
@@ -24,20 +26,28 @@ from .checks import (
 )
 from .losses import predict_classes
 
-#: ``fit`` stops when an epoch's mean loss exceeds this many times the first epoch's.
+#: ``fit`` stops when an epoch's mean loss exceeds this many times the first
+#: epoch's.
 RISE_LIMIT = 10
 
 
 class TrainingDivergedWarning(UserWarning):
-    """Training stopped: the loss or the weights became inf or NaN, or the loss shot up."""
+    """Training stopped: the loss or the weights became inf or NaN, or the loss
+    shot up.
+
+    Taught in :doc:`/chapters/05_backward_pass`.
+    """
 
 
 @dataclass
 class History:
     """What happened during training, one entry per completed epoch.
 
-    ``grad_norms[e][j]`` is the mean Frobenius norm of ∂L/∂W for the weight matrix named
-    ``weight_names[j]`` during epoch ``e``. ``accuracy`` is empty for regression losses.
+    ``grad_norms[e][j]`` is the mean Frobenius norm of ∂L/∂W for the weight
+    matrix named ``weight_names[j]`` during epoch ``e``. ``accuracy`` is empty
+    for regression losses.
+
+    Taught in :doc:`/chapters/05_backward_pass`.
     """
 
     weight_names: list
@@ -56,9 +66,11 @@ class History:
 def accuracy(scores, target):
     """Fraction of correct predictions from scores (logits) and labels.
 
-    Scores predict classes as :func:`bpcore.losses.predict_classes` says: argmax for shape
-    (n, K) with K > 1, "score > 0" for one logit per sample. Targets are integer labels,
-    one-hot rows, or 0/1 values.
+    Scores predict classes as :func:`bpcore.losses.predict_classes` says: argmax
+    for shape (n, K) with K > 1, "score > 0" for one logit per sample. Targets
+    are integer labels, one-hot rows, or 0/1 values.
+
+    Taught in :doc:`/chapters/05_backward_pass`.
     """
     return _fraction_correct(predict_classes(scores), target)
 
@@ -66,30 +78,37 @@ def accuracy(scores, target):
 def _fraction_correct(predicted, target):
     """Fraction of ``predicted`` labels equal to the target's.
 
-    The target holds labels, one-hot (or probability) rows, or binary targets in [0, 1],
-    which count as 1 above 1/2.
+    The target holds labels, one-hot (or probability) rows, or binary targets in
+    [0, 1], which count as 1 above 1/2.
     """
     target = np.asarray(target)
     if target.ndim == 2 and target.shape[1] > 1:
         labels = target.argmax(axis=1)
     else:
         labels = target.reshape(-1)
-        if labels.dtype.kind == "f" and labels.size and 0 <= labels.min() <= labels.max() <= 1:
+        if (
+            labels.dtype.kind == "f"
+            and labels.size
+            and 0 <= labels.min() <= labels.max() <= 1
+        ):
             labels = (labels > 0.5).astype(np.int64)
     if predicted.shape != labels.shape:
         raise ShapeError(
-            f"{len(predicted)} predictions do not match targets of shape {target.shape}"
+            f"{len(predicted)} predictions do not match targets of shape "
+            f"{target.shape}"
         )
     return float(np.mean(predicted == labels))
 
 
 def train_step(model, loss, optimizer, X, y, *, before_update=None):
-    """One step of gradient descent on the batch (X, y); returns (loss value, scores).
+    """One step of gradient descent on the batch (X, y); returns (loss value,
+    scores).
 
-    Clear the gradients, run the forward pass and the loss, run the backward pass (no
-    gradient for the data X), then update. ``before_update()``, if given, runs between
-    the backward pass and the update, where the gradients are complete: ``fit`` records
-    their norms and clips them there. Taught in :doc:`/chapters/05_backward_pass`.
+    Clear the gradients, run the forward pass and the loss, run the backward
+    pass (no gradient for the data X), then update. ``before_update()``, if
+    given, runs between the backward pass and the update, where the gradients
+    are complete: ``fit`` records their norms and clips them there. Taught in
+    :doc:`/chapters/05_backward_pass`.
     """
     optimizer.zero_grad()
     scores = model.forward(X)
@@ -102,45 +121,68 @@ def train_step(model, loss, optimizer, X, y, *, before_update=None):
 
 
 def _batches(n, batch_size, rng):
-    """Index arrays covering range(n) in a fresh random order, batch_size at a time."""
+    """Index arrays covering range(n) in a fresh random order, batch_size at a
+    time."""
     order = rng.permutation(n)
-    return [order[start:start + batch_size] for start in range(0, n, batch_size)]
+    return [
+        order[start : start + batch_size] for start in range(0, n, batch_size)
+    ]
 
 
 def _check_data(X, y):
     X = as_float_array(X, "X")
     y = np.asarray(y)
     if X.ndim != 2:
-        raise ShapeError(f"X must have shape (n, features), got shape {X.shape}")
+        raise ShapeError(
+            f"X must have shape (n, features), got shape {X.shape}"
+        )
     check_not_empty(X, "X")
     if y.ndim == 0:
         raise ShapeError(
-            f"y must hold one target per sample, with shape ({len(X)},) or ({len(X)}, outputs); "
-            f"got the single number {y.item()!r}"
+            f"y must hold one target per sample, with shape ({len(X)},) or "
+            f"({len(X)}, outputs); got the single number {y.item()!r}"
         )
     if len(y) != len(X):
-        raise ShapeError(f"X has {len(X)} samples but y has {len(y)} (shapes {X.shape}, {y.shape})")
+        raise ShapeError(
+            f"X has {len(X)} samples but y has {len(y)} (shapes {X.shape}, "
+            f"{y.shape})"
+        )
     check_finite(X, "X")
     if y.dtype.kind == "f":
         check_finite(y, "y")
     return X, y
 
 
-def fit(model, loss, optimizer, X, y, *, epochs=100, batch_size=None, seed=0, progress=None,
-        clip_grad_norm=None):
+def fit(
+    model,
+    loss,
+    optimizer,
+    X,
+    y,
+    *,
+    epochs=100,
+    batch_size=None,
+    seed=0,
+    progress=None,
+    clip_grad_norm=None,
+):
     """Train ``model`` on (X, y) and return its History.
 
-    Each epoch visits the samples in a seeded random order, ``batch_size`` at a time (all at
-    once if None), with one :func:`train_step` per batch. The History records the training
-    accuracy when the loss predicts classes (its ``predict`` returns labels).
-    ``progress(epoch, history)``, if given, is called after every epoch.
-    ``clip_grad_norm``, if given, caps the global gradient norm at that value between the
-    backward pass and the step (see :func:`bpcore.clip.clip_grad_norm`); the History still
-    records the gradient norms the backward pass produced, before clipping.
-    Training stops early, with ``history.diverged`` set, ``history.message`` saying why and
-    one TrainingDivergedWarning, when the loss or the weights become inf or NaN (the failing
-    epoch is not recorded) or when an epoch's mean loss exceeds ``RISE_LIMIT`` (10) times the
-    first epoch's (that epoch is recorded, the last one in the History).
+    Each epoch visits the samples in a seeded random order, ``batch_size`` at a
+    time (all at once if None), with one :func:`train_step` per batch. The
+    History records the training accuracy when the loss predicts classes (its
+    ``predict`` returns labels). ``progress(epoch, history)``, if given, is
+    called after every epoch. ``clip_grad_norm``, if given, caps the global
+    gradient norm at that value between the backward pass and the step (see
+    :func:`bpcore.clip.clip_grad_norm`); the History still records the gradient
+    norms the backward pass produced, before clipping. Training stops early,
+    with ``history.diverged`` set, ``history.message`` saying why and one
+    TrainingDivergedWarning, when the loss or the weights become inf or NaN (the
+    failing epoch is not recorded) or when an epoch's mean loss exceeds
+    ``RISE_LIMIT`` (10) times the first epoch's (that epoch is recorded, the
+    last one in the History).
+
+    Taught in :doc:`/chapters/05_backward_pass`.
     """
     X, y = _check_data(X, y)
     check_positive_int(epochs, "epochs")
@@ -166,14 +208,34 @@ def fit(model, loss, optimizer, X, y, *, epochs=100, batch_size=None, seed=0, pr
             where = f"epoch {epoch}, step {steps + 1}"
             with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
                 try:
-                    batch_loss, scores = train_step(model, loss, optimizer, X[batch], y[batch],
-                                                    before_update=record_and_clip)
-                except NonFiniteError as error:  # X and weights are finite: activations overflowed
-                    return _stop(history, where, f"the activations overflowed ({error})", optimizer)
+                    batch_loss, scores = train_step(
+                        model,
+                        loss,
+                        optimizer,
+                        X[batch],
+                        y[batch],
+                        before_update=record_and_clip,
+                    )
+                except (
+                    NonFiniteError
+                ) as error:  # X and weights are finite: activations overflowed
+                    return _stop(
+                        history,
+                        where,
+                        f"the activations overflowed ({error})",
+                        optimizer,
+                    )
             if not np.isfinite(batch_loss):
-                return _stop(history, where, f"the loss became {batch_loss}", optimizer)
+                return _stop(
+                    history, where, f"the loss became {batch_loss}", optimizer
+                )
             if not all(np.isfinite(p.data).all() for p in parameters):
-                return _stop(history, where, "the update made some weights inf or NaN", optimizer)
+                return _stop(
+                    history,
+                    where,
+                    "the update made some weights inf or NaN",
+                    optimizer,
+                )
             total_loss += batch_loss * len(batch)
             predicted = loss.predict(scores)
             if predicted is not None:
@@ -187,8 +249,10 @@ def fit(model, loss, optimizer, X, y, *, epochs=100, batch_size=None, seed=0, pr
             progress(epoch, history)
         first, mean_loss = history.loss[0], history.loss[-1]
         if mean_loss > RISE_LIMIT * first:
-            rise = (f"the mean loss rose from {first:.3g} in epoch 1 to {mean_loss:.3g}, more "
-                    f"than {RISE_LIMIT} times as high")
+            rise = (
+                f"the mean loss rose from {first:.3g} in epoch 1 to "
+                f"{mean_loss:.3g}, more than {RISE_LIMIT} times as high"
+            )
             return _stop(history, f"epoch {epoch}", rise, optimizer)
     return history
 
@@ -197,8 +261,8 @@ def _stop(history, where, what, optimizer):
     """Record divergence in the history, warn once, and return the history."""
     history.diverged = True
     history.message = (
-        f"training diverged in {where}: {what}; the learning rate {optimizer.lr} is probably "
-        "too high, try a smaller one"
+        f"training diverged in {where}: {what}; the learning rate "
+        f"{optimizer.lr} is probably too high, try a smaller one"
     )
     warnings.warn(history.message, TrainingDivergedWarning, stacklevel=3)
     return history

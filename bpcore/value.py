@@ -1,12 +1,15 @@
-"""Scalar automatic differentiation: reverse mode (``Value``) and forward mode (``Dual``).
+"""Scalar automatic differentiation: reverse mode (``Value``) and forward mode
+(``Dual``).
 
-A ``Value`` remembers the operation that made it, its parents, and the local derivative of
-its data with respect to each parent. ``backward()`` then applies the chain rule from the
-output back to every input: ``parent.grad += local_derivative * node.grad``, visiting the
-nodes in reverse topological order so each node's gradient is complete before it is used.
+A ``Value`` remembers the operation that made it, its parents, and the local
+derivative of its data with respect to each parent. ``backward()`` then applies
+the chain rule from the output back to every input: ``parent.grad +=
+local_derivative * node.grad``, visiting the nodes in reverse topological order
+so each node's gradient is complete before it is used.
 
-A ``Dual`` number ``a + b ε`` with ``ε² = 0`` carries a value and one directional
-derivative forward through the same operations: one pass per input direction.
+A ``Dual`` number ``a + b ε`` with ``ε² = 0`` carries a value and one
+directional derivative forward through the same operations: one pass per input
+direction.
 """
 
 import math
@@ -16,7 +19,8 @@ from .functions import sigmoid
 
 
 def _exp(x):
-    """e^x as a float, +inf where it overflows (x > 709.78) rather than OverflowError."""
+    """e^x as a float, +inf where it overflows (x > 709.78) rather than
+    OverflowError."""
     try:
         return math.exp(x)
     except OverflowError:
@@ -26,16 +30,20 @@ def _exp(x):
 def _power(base, exponent):
     """(x^p, d/dx x^p = p x^(p-1)), ±inf where they overflow, as PyTorch gives.
 
-    At x = 0 the derivative is computed without dividing by x: 0 for p = 0 (x^0 = 1 is
-    flat), +inf for 0 < p < 1 (the tangent of √x at 0 is vertical), p x^(p-1) for p ≥ 1.
+    At x = 0 the derivative is computed without dividing by x: 0 for p = 0 (x^0
+    = 1 is flat), +inf for 0 < p < 1 (the tangent of √x at 0 is vertical), p
+    x^(p-1) for p ≥ 1.
     """
     if base == 0 and exponent < 1:
         return base**exponent, (0.0 if exponent == 0 else math.inf)
-    return _overflow_to_inf(base, exponent), exponent * _overflow_to_inf(base, exponent - 1)
+    return _overflow_to_inf(base, exponent), exponent * _overflow_to_inf(
+        base, exponent - 1
+    )
 
 
 def _overflow_to_inf(base, exponent):
-    """base ** exponent, or ±inf (the sign of the true result) where a float overflows."""
+    """base ** exponent, or ±inf (the sign of the true result) where a float
+    overflows."""
     try:
         return base**exponent
     except OverflowError:
@@ -49,23 +57,36 @@ def _check_log_argument(x):
 
 
 def _check_power(base, exponent):
-    """Return the exponent as an int or float, or raise saying why ``base ** exponent`` fails."""
+    """Return the exponent as an int or float, or raise saying why ``base **
+    exponent`` fails."""
     if isinstance(exponent, (Value, Dual)):
-        raise TypeError("the exponent must be a plain number (int or float), not a graph node")
+        raise TypeError(
+            "the exponent must be a plain number (int or float), not a graph "
+            "node"
+        )
     if isinstance(exponent, bool) or not isinstance(exponent, Real):
-        raise TypeError(f"the exponent must be an int or float, got {type(exponent).__name__}")
-    exponent = int(exponent) if isinstance(exponent, Integral) else float(exponent)
+        raise TypeError(
+            "the exponent must be an int or float, got "
+            f"{type(exponent).__name__}"
+        )
+    exponent = (
+        int(exponent) if isinstance(exponent, Integral) else float(exponent)
+    )
     if base < 0 and not float(exponent).is_integer():
         raise ValueError(f"{base} ** {exponent} is not a real number")
     if base == 0 and exponent < 0:
-        raise ZeroDivisionError(f"0 ** {exponent} divides by zero; keep the base away from 0")
+        raise ZeroDivisionError(
+            f"0 ** {exponent} divides by zero; keep the base away from 0"
+        )
     return exponent
 
 
 class _DerivedOperators:
-    """Operators expressed through ``+``, ``*``, ``**`` and ``_lift``, shared by Value and Dual.
+    """Operators expressed through ``+``, ``*``, ``**`` and ``_lift``, shared by
+    Value and Dual.
 
-    A subclass's ``_primal`` is the plain number it carries (``.data`` or ``.value``).
+    A subclass's ``_primal`` is the plain number it carries (``.data`` or
+    ``.value``).
     """
 
     def __neg__(self):
@@ -77,7 +98,9 @@ class _DerivedOperators:
     def __truediv__(self, other):
         other = self._lift(other)
         if other._primal == 0:
-            raise ZeroDivisionError(f"division of a {type(self).__name__} by zero")
+            raise ZeroDivisionError(
+                f"division of a {type(self).__name__} by zero"
+            )
         return self * other**-1
 
     def __radd__(self, other):
@@ -96,18 +119,25 @@ class _DerivedOperators:
 class Value(_DerivedOperators):
     """A scalar node in a computational graph, with ``.data`` and ``.grad``.
 
-    ``parents`` are the Values this one was computed from, ``op`` names the operation, and
-    ``local_grads[i]`` is ∂(this)/∂(parents[i]) evaluated at the forward values.
+    ``parents`` are the Values this one was computed from, ``op`` names the
+    operation, and ``local_grads[i]`` is ∂(this)/∂(parents[i]) evaluated at the
+    forward values.
+
+    Taught in :doc:`/chapters/03_autodiff`.
     """
 
     def __init__(self, data, parents=(), op="", local_grads=(), label=""):
         if isinstance(data, Value):
-            raise TypeError("Value(...) takes a number; the argument is already a Value")
+            raise TypeError(
+                "Value(...) takes a number; the argument is already a Value"
+            )
         if not isinstance(data, (int, float)) or isinstance(data, bool):
             try:
                 data = float(data)
             except (TypeError, ValueError):
-                raise TypeError(f"Value needs a real number, got {type(data).__name__}") from None
+                raise TypeError(
+                    f"Value needs a real number, got {type(data).__name__}"
+                ) from None
         self.data = float(data)
         self.grad = 0.0
         self.parents = tuple(parents)
@@ -127,23 +157,27 @@ class Value(_DerivedOperators):
     def _lift(other):
         return other if isinstance(other, Value) else Value(other)
 
-    # --- operations: each records its local derivatives -----------------------------------
+    # --- operations: each records its local derivatives -----------------------
     def __add__(self, other):
         other = self._lift(other)
         return Value(self.data + other.data, (self, other), "+", (1.0, 1.0))
 
     def __mul__(self, other):
         other = self._lift(other)
-        return Value(self.data * other.data, (self, other), "*", (other.data, self.data))
+        return Value(
+            self.data * other.data, (self, other), "*", (other.data, self.data)
+        )
 
     def __pow__(self, exponent):
-        """x^p for a number p, with derivative p x^(p-1); inf where x^p overflows a float."""
+        """x^p for a number p, with derivative p x^(p-1); inf where x^p
+        overflows a float."""
         exponent = _check_power(self.data, exponent)
         out, derivative = _power(self.data, exponent)
         return Value(out, (self,), f"**{exponent}", (derivative,))
 
     def exp(self):
-        """e^x, with derivative e^x; inf for x > 709.78, where e^x overflows a float."""
+        """e^x, with derivative e^x; inf for x > 709.78, where e^x overflows a
+        float."""
         out = _exp(self.data)
         return Value(out, (self,), "exp", (out,))
 
@@ -158,7 +192,8 @@ class Value(_DerivedOperators):
         return Value(t, (self,), "tanh", (1.0 - t * t,))
 
     def relu(self):
-        """max(0, x), with derivative 1 for x > 0 and 0 otherwise; NaN stays NaN."""
+        """max(0, x), with derivative 1 for x > 0 and 0 otherwise; NaN stays
+        NaN."""
         out = 0.0 if self.data < 0 else self.data
         return Value(out, (self,), "relu", (float(self.data > 0),))
 
@@ -167,12 +202,13 @@ class Value(_DerivedOperators):
         s = float(sigmoid(self.data))
         return Value(s, (self,), "sigmoid", (s * (1.0 - s),))
 
-    # --- the backward pass -------------------------------------------------------------------
+    # --- the backward pass ----------------------------------------------------
     def topological_order(self):
-        """All nodes this Value depends on, each listed after all of its parents.
+        """All nodes this Value depends on, each listed after all of its
+        parents.
 
-        Iterative depth-first search, so graphs thousands of nodes deep do not hit Python's
-        recursion limit.
+        Iterative depth-first search, so graphs thousands of nodes deep do not
+        hit Python's recursion limit.
         """
         order, visited = [], set()
         stack = [(self, False)]
@@ -185,32 +221,42 @@ class Value(_DerivedOperators):
                 continue
             visited.add(node)
             stack.append((node, True))
-            stack.extend((parent, False) for parent in node.parents if parent not in visited)
+            stack.extend(
+                (parent, False)
+                for parent in node.parents
+                if parent not in visited
+            )
         return order
 
     def backward(self):
         """Fill ``.grad`` of every node in the graph with ∂(self)/∂(node).
 
-        Gradients are zeroed first, so calling ``backward()`` twice gives the same result:
-        one call differentiates one whole graph, and a node used twice is already summed
-        within it. (A layer's ``Parameter`` gradients accumulate instead, across calls,
-        and a training step clears them with ``zero_grad``.) Where paths rejoin,
-        contributions add up (the multivariable chain rule).
+        Gradients are zeroed first, so calling ``backward()`` twice gives the
+        same result: one call differentiates one whole graph, and a node used
+        twice is already summed within it. (A layer's ``Parameter`` gradients
+        accumulate instead, across calls, and a training step clears them with
+        ``zero_grad``.) Where paths rejoin, contributions add up (the
+        multivariable chain rule).
         """
         order = self.topological_order()
         for node in order:
             node.grad = 0.0
         self.grad = 1.0
         for node in reversed(order):
-            for parent, local in zip(node.parents, node.local_grads, strict=True):
+            for parent, local in zip(
+                node.parents, node.local_grads, strict=True
+            ):
                 parent.grad += local * node.grad
 
 
 class Dual(_DerivedOperators):
-    """A dual number ``value + derivative·ε`` with ε² = 0: forward-mode differentiation.
+    """A dual number ``value + derivative·ε`` with ε² = 0: forward-mode
+    differentiation.
 
-    Seeding an input with ``derivative=1`` and evaluating a function gives f(x) in
-    ``.value`` and f'(x) (or one directional derivative) in ``.derivative``.
+    Seeding an input with ``derivative=1`` and evaluating a function gives f(x)
+    in ``.value`` and f'(x) (or one directional derivative) in ``.derivative``.
+
+    Taught in :doc:`/chapters/03_autodiff`.
     """
 
     def __init__(self, value, derivative=0.0):
@@ -230,7 +276,9 @@ class Dual(_DerivedOperators):
 
     def __add__(self, other):
         other = self._lift(other)
-        return Dual(self.value + other.value, self.derivative + other.derivative)
+        return Dual(
+            self.value + other.value, self.derivative + other.derivative
+        )
 
     def __mul__(self, other):
         other = self._lift(other)
@@ -262,8 +310,10 @@ class Dual(_DerivedOperators):
 
     def relu(self):
         """(max(0, a), b if a > 0 else 0); NaN stays NaN."""
-        return Dual(0.0 if self.value < 0 else self.value,
-                    self.derivative if self.value > 0 else 0.0)
+        return Dual(
+            0.0 if self.value < 0 else self.value,
+            self.derivative if self.value > 0 else 0.0,
+        )
 
     def sigmoid(self):
         """(σ(a), σ(a)(1 - σ(a))·b)."""

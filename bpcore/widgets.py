@@ -1,37 +1,46 @@
 """Explorers: sliders that flip through precomputed figures.
 
-A slider that recomputes its figure needs a running Python kernel, so it is dead in
-a built HTML page. An explorer instead draws every figure up front, one per slider
-value, and stacks them: moving the slider only changes which stored image is shown.
-The link between slider and stack lives in the browser (``ipywidgets.jslink``), so
-the explorer works in Jupyter, in Binder and in the static book, also offline.
+A slider that recomputes its figure needs a running Python kernel, so it is dead
+in a built HTML page. An explorer instead draws every figure up front, one per
+slider value, and stacks them: moving the slider only changes which stored image
+is shown. The link between slider and stack lives in the browser
+(``ipywidgets.jslink``), so the explorer works in Jupyter, in Binder and in the
+static book, also offline.
 
 >>> def draw(fig, lr):
 ...     ax = fig.add_subplot()
 ...     ax.plot([0, 1], [0, lr])
 >>> explorer(draw, {"lr": [0.1, 0.5, 1.0]}, labels={"lr": "learning rate η"})
 
-matplotlib and ipywidgets are imported inside the functions, so ``import bpcore``
-needs only NumPy.
+matplotlib and ipywidgets are imported inside the functions, so ``import
+bpcore`` needs only NumPy.
 """
 
 import io
 import itertools
 from numbers import Real
 
-#: Colours kept in each explorer frame: plenty for plots, a third of the size of full RGB.
+#: Colours kept in each explorer frame: plenty for plots, a third of the size of
+#: full RGB.
 PALETTE_COLORS = 128
 
 
 def _grid(draw, sliders):
-    """Check ``draw`` and ``sliders``; return the slider names and their value lists."""
+    """Check ``draw`` and ``sliders``; return the slider names and their value
+    lists."""
     if not callable(draw):
-        raise ValueError(f"draw must be callable as draw(fig, **values), got {draw!r}")
+        raise ValueError(
+            f"draw must be callable as draw(fig, **values), got {draw!r}"
+        )
     if not sliders:
-        raise ValueError("sliders is empty: give at least one slider, name -> values")
+        raise ValueError(
+            "sliders is empty: give at least one slider, name -> values"
+        )
     if len(sliders) > 2:
-        raise ValueError(f"at most two sliders are supported, got {len(sliders)}: "
-                         f"{', '.join(sliders)}")
+        raise ValueError(
+            f"at most two sliders are supported, got {len(sliders)}: "
+            f"{', '.join(sliders)}"
+        )
     grid = {}
     for name, values in sliders.items():
         values = list(values)
@@ -39,21 +48,28 @@ def _grid(draw, sliders):
             raise ValueError(f"slider {name!r} has no values")
         for i, value in enumerate(values):
             if value in values[:i]:
-                raise ValueError(f"slider {name!r} has the value {value!r} twice")
+                raise ValueError(
+                    f"slider {name!r} has the value {value!r} twice"
+                )
         grid[name] = values
     return grid
 
 
 def _check_names(option, mapping, grid):
-    """Raise if ``mapping`` (the ``option`` argument) names a slider that does not exist."""
+    """Raise if ``mapping`` (the ``option`` argument) names a slider that does
+    not exist."""
     unknown = [name for name in mapping if name not in grid]
     if unknown:
-        raise ValueError(f"{option} names unknown slider(s) {', '.join(map(repr, unknown))}; "
-                         f"the sliders are {', '.join(map(repr, grid))}")
+        raise ValueError(
+            f"{option} names unknown slider(s) "
+            f"{', '.join(map(repr, unknown))}; the sliders are "
+            f"{', '.join(map(repr, grid))}"
+        )
 
 
 def _label(value, fmt):
-    """The slider readout for ``value``: ``fmt`` is None, a format string or a callable."""
+    """The slider readout for ``value``: ``fmt`` is None, a format string or a
+    callable."""
     if callable(fmt):
         return str(fmt(value))
     if fmt is not None:
@@ -66,12 +82,15 @@ def _label(value, fmt):
 def render_frames(draw, sliders, *, figsize=(6.4, 3.6), dpi=80):
     """Draw one PNG per combination of slider values.
 
-    ``draw(fig, **values)`` draws onto an empty matplotlib Figure (one Figure is cleared
-    and reused; no pyplot state is touched). ``sliders`` maps each name (one or two) to
-    a non-empty sequence of values. The PNGs come in row-major order: the first slider
-    is the outer loop. Each is reduced to a palette of ``PALETTE_COLORS`` colours without
-    dithering, which keeps line plots sharp at about a third of the size, and carries no
-    metadata, so the same drawing gives the same bytes.
+    ``draw(fig, **values)`` draws onto an empty matplotlib Figure (one Figure is
+    cleared and reused; no pyplot state is touched). ``sliders`` maps each name
+    (one or two) to a non-empty sequence of values. The PNGs come in row-major
+    order: the first slider is the outer loop. Each is reduced to a palette of
+    ``PALETTE_COLORS`` colours without dithering, which keeps line plots sharp
+    at about a third of the size, and carries no metadata, so the same drawing
+    gives the same bytes.
+
+    Taught in :doc:`/chapters/01_gradient_descent`.
     """
     import numpy as np
     from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -88,36 +107,57 @@ def render_frames(draw, sliders, *, figsize=(6.4, 3.6), dpi=80):
         canvas.draw()
         image = Image.fromarray(np.asarray(canvas.buffer_rgba())).convert("RGB")
         png = io.BytesIO()
-        image.quantize(PALETTE_COLORS, dither=Image.Dither.NONE).save(png, format="png",
-                                                                     optimize=True)
+        image.quantize(PALETTE_COLORS, dither=Image.Dither.NONE).save(
+            png, format="png", optimize=True
+        )
         frames.append(png.getvalue())
     return frames
 
 
-def explorer(draw, sliders, *, labels=None, formats=None, figsize=(6.4, 3.6), dpi=80,
-             initial=None):
-    """A widget whose slider(s) switch between precomputed figures, with no kernel needed.
+def explorer(
+    draw,
+    sliders,
+    *,
+    labels=None,
+    formats=None,
+    figsize=(6.4, 3.6),
+    dpi=80,
+    initial=None,
+):
+    """A widget whose slider(s) switch between precomputed figures, with no
+    kernel needed.
 
-    ``draw`` and ``sliders`` are as in :func:`render_frames`. ``labels`` maps a slider
-    name to its description (default: the name), ``formats`` maps it to a format string
-    such as ``"{:.2f}"`` or a callable for the readout, ``initial`` to the value it
-    starts at (default: the first). With two sliders, the figures sit in nested stacks:
-    the outer one follows the first slider, every inner one the second.
+    ``draw`` and ``sliders`` are as in :func:`render_frames`. ``labels`` maps a
+    slider name to its description (default: the name), ``formats`` maps it to a
+    format string such as ``"{:.2f}"`` or a callable for the readout,
+    ``initial`` to the value it starts at (default: the first). With two
+    sliders, the figures sit in nested stacks: the outer one follows the first
+    slider, every inner one the second.
+
+    Taught in :doc:`/chapters/01_gradient_descent`.
     """
     import ipywidgets as widgets
 
     grid = _grid(draw, sliders)
     labels, formats, initial = labels or {}, formats or {}, initial or {}
-    for option, mapping in (("labels", labels), ("formats", formats), ("initial", initial)):
+    for option, mapping in (
+        ("labels", labels),
+        ("formats", formats),
+        ("initial", initial),
+    ):
         _check_names(option, mapping, grid)
     for name, value in initial.items():
         if value not in grid[name]:
-            raise ValueError(f"initial value {value!r} of slider {name!r} is not among its "
-                             f"values {grid[name]!r}")
+            raise ValueError(
+                f"initial value {value!r} of slider {name!r} is not among its "
+                f"values {grid[name]!r}"
+            )
 
     controls = [
         widgets.SelectionSlider(
-            options=[(_label(value, formats.get(name)), value) for value in values],
+            options=[
+                (_label(value, formats.get(name)), value) for value in values
+            ],
             value=initial.get(name, values[0]),
             description=labels.get(name, name),
             style={"description_width": "initial"},
@@ -125,11 +165,14 @@ def explorer(draw, sliders, *, labels=None, formats=None, figsize=(6.4, 3.6), dp
         )
         for name, values in grid.items()
     ]
-    images = [widgets.Image(value=png, format="png")
-              for png in render_frames(draw, sliders, figsize=figsize, dpi=dpi)]
+    images = [
+        widgets.Image(value=png, format="png")
+        for png in render_frames(draw, sliders, figsize=figsize, dpi=dpi)
+    ]
 
     def stack(children, slider):
-        """A Stack showing the child the slider points at, kept in step in the browser."""
+        """A Stack showing the child the slider points at, kept in step in the
+        browser."""
         box = widgets.Stack(children, selected_index=slider.index)
         widgets.jslink((slider, "index"), (box, "selected_index"))
         return box
@@ -138,8 +181,13 @@ def explorer(draw, sliders, *, labels=None, formats=None, figsize=(6.4, 3.6), dp
         figure = stack(images, controls[0])
     else:
         inner = len(list(grid.values())[1])
-        figure = stack([stack(images[i:i + inner], controls[1])
-                        for i in range(0, len(images), inner)], controls[0])
+        figure = stack(
+            [
+                stack(images[i : i + inner], controls[1])
+                for i in range(0, len(images), inner)
+            ],
+            controls[0],
+        )
     box = widgets.VBox([*controls, figure])
     box.add_class("bpcore-explorer")
     return box

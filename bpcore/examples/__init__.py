@@ -1,21 +1,22 @@
-"""Worked examples and experiments of the chapters: what the figures show, computed.
+"""Worked examples and experiments of the chapters: what the figures show,
+computed.
 
-Everything here needs only NumPy (and bpcore): each function returns numbers, and
-:mod:`bpcore.plots` draws them. ``landscapes`` holds the loss surfaces of chapters 1 and 7
-and the walks of gradient descent and of any optimizer on them.
+Everything here needs only NumPy (and bpcore): each function returns numbers,
+and :mod:`bpcore.plots` draws them. ``landscapes`` holds the loss surfaces of
+chapters 1 and 7 and the walks of gradient descent and of any optimizer on them.
 """
 
-from . import landscapes  # noqa: F401
-from .chain import chain_of_three, path_sum_example, tiny_network  # noqa: F401
-from .digits import top_two  # noqa: F401
-from .gradient_flow import (  # noqa: F401
+from . import landscapes
+from .chain import chain_of_three, path_sum_example, tiny_network
+from .digits import top_two
+from .gradient_flow import (
     GRADIENT_FLOW_SETUPS,
     TOO_LARGE_STD,
     TOO_SMALL_STD,
     gradient_flow,
     layer_statistics,
 )
-from .graph import neuron_graph  # noqa: F401
-from .losses import sigmoid_output_losses  # noqa: F401
-from .optimizers import steps_to_reach  # noqa: F401
-from .training import train_spiral, training_regime  # noqa: F401
+from .graph import neuron_graph
+from .losses import sigmoid_output_losses
+from .optimizers import steps_to_reach
+from .training import train_spiral, training_regime

@@ -4,9 +4,12 @@ import numpy as np
 
 
 def top_two(probabilities):
-    """The two most probable classes of each row and their probabilities, best first.
+    """The two most probable classes of each row and their probabilities, best
+    first.
 
     Returns (classes, probabilities), both of shape (n, 2).
+
+    Worked in :doc:`/chapters/08_digits`.
     """
     probabilities = np.atleast_2d(np.asarray(probabilities, dtype=np.float64))
     classes = np.argsort(-probabilities, axis=1, kind="stable")[:, :2]

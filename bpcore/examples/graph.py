@@ -4,10 +4,14 @@ from ..value import Value
 
 
 def neuron_graph(x1=0.5, x2=-2.0, w1=1.5, w2=-0.25, b=0.1):
-    """The graph of one tanh neuron, o = tanh(x1·w1 + x2·w2 + b), built from Values.
+    """The graph of one tanh neuron, o = tanh(x1·w1 + x2·w2 + b), built from
+    Values.
 
-    Returns a dict of its nodes by name: the inputs "x1", "x2", "w1", "w2", "b", the
-    products "p1", "p2", the sums "s" and "n", and the output "o". No backward pass is run.
+    Returns a dict of its nodes by name: the inputs "x1", "x2", "w1", "w2", "b",
+    the products "p1", "p2", the sums "s" and "n", and the output "o". No
+    backward pass is run.
+
+    Worked in :doc:`/chapters/03_autodiff`.
     """
     x1, w1 = Value(x1, label="x₁"), Value(w1, label="w₁")
     x2, w2 = Value(x2, label="x₂"), Value(w2, label="w₂")
@@ -19,5 +23,15 @@ def neuron_graph(x1=0.5, x2=-2.0, w1=1.5, w2=-0.25, b=0.1):
     o = n.tanh()
     for node, label in ((p1, "p₁"), (p2, "p₂"), (s, "s"), (n, "n"), (o, "o")):
         node.label = label
-    return {"x1": x1, "w1": w1, "x2": x2, "w2": w2, "b": b, "p1": p1, "p2": p2, "s": s,
-            "n": n, "o": o}
+    return {
+        "x1": x1,
+        "w1": w1,
+        "x2": x2,
+        "w2": w2,
+        "b": b,
+        "p1": p1,
+        "p2": p2,
+        "s": s,
+        "n": n,
+        "o": o,
+    }

@@ -4,10 +4,13 @@ import numpy as np
 
 
 def steps_to_reach(losses, tol):
-    """The first step t after which every loss is below ``tol`` (None if that never happens).
+    """The first step t after which every loss is below ``tol`` (None if that
+    never happens).
 
-    A walk that dips below ``tol`` and comes back up has not arrived yet: this counts the
-    step from which it stays there.
+    A walk that dips below ``tol`` and comes back up has not arrived yet: this
+    counts the step from which it stays there.
+
+    Worked in :doc:`/chapters/07_optimizers`.
     """
     above = np.flatnonzero(~(np.asarray(losses, dtype=np.float64) < tol))
     if len(above) == 0:

@@ -1,26 +1,27 @@
 """The book's figures, as functions that draw onto a matplotlib Figure or Axes.
 
-Each ``draw_*(fig, ...)`` function draws onto an empty Figure, so it works both for a
-figure shown in a notebook (``fig = plt.figure(); draw_...(fig, ...)``) and as the
-``draw`` of an explorer in :mod:`bpcore.widgets`. One module per chapter holds that
-chapter's figures. What a figure shows is computed in :mod:`bpcore.examples` (NumPy
-only); this package draws it. matplotlib is imported inside the functions, so importing
-bpcore's computing modules never needs it.
+Each ``draw_*(fig, ...)`` function draws onto an empty Figure, so it works both
+for a figure shown in a notebook (``fig = plt.figure(); draw_...(fig, ...)``)
+and as the ``draw`` of an explorer in :mod:`bpcore.widgets`. One module per
+chapter holds that chapter's figures. What a figure shows is computed in
+:mod:`bpcore.examples` (NumPy only); this package draws it. matplotlib is
+imported inside the functions, so importing bpcore's computing modules never
+needs it.
 """
 
-from .chain import draw_chain_tangent, draw_path_sum, draw_tiny_network  # noqa: F401
-from .descent import PATH_COLOR, draw_descent_1d, draw_ripples, path_on_curve  # noqa: F401
-from .digits import (  # noqa: F401
+from .chain import draw_chain_tangent, draw_path_sum, draw_tiny_network
+from .descent import PATH_COLOR, draw_descent_1d, draw_ripples, path_on_curve
+from .digits import (
     draw_confusion_matrix,
     draw_digit_grid,
     draw_input_gradients,
     draw_misclassified,
     draw_training_curves,
 )
-from .gradient_flow import GRADIENT_FLOW_YLIM, draw_gradient_flow  # noqa: F401
-from .graph import draw_graph, draw_neuron_graph  # noqa: F401
-from .losses import draw_loss_response  # noqa: F401
-from .optimizers import (  # noqa: F401
+from .gradient_flow import GRADIENT_FLOW_YLIM, draw_gradient_flow
+from .graph import draw_graph, draw_neuron_graph
+from .losses import draw_loss_response
+from .optimizers import (
     OPTIMIZER_COLORS,
     VALLEY_LEVELS,
     VALLEY_START,
@@ -32,8 +33,8 @@ from .optimizers import (  # noqa: F401
     draw_steps_vs_lr,
     draw_valley_explorer,
 )
-from .style import GRADIENT_COLOR, VALUE_COLOR  # noqa: F401
-from .training import (  # noqa: F401
+from .style import GRADIENT_COLOR, VALUE_COLOR
+from .training import (
     draw_decision_boundary,
     draw_loss_curve,
     draw_lr_spiral,

@@ -12,12 +12,15 @@ def _digit(image):
     """One digit as an 8x8 array (from 64 pixels or 8x8)."""
     image = np.asarray(image, dtype=np.float64)
     if image.size != 64:
-        raise ValueError(f"a digit has 64 pixels, got an array of shape {image.shape}")
+        raise ValueError(
+            f"a digit has 64 pixels, got an array of shape {image.shape}"
+        )
     return image.reshape(8, 8)
 
 
 def _digit_axes(fig, n, ncols):
-    """A grid of ``n`` image axes, ``ncols`` per row, without ticks; unused cells hidden."""
+    """A grid of ``n`` image axes, ``ncols`` per row, without ticks; unused
+    cells hidden."""
     ncols = max(1, min(ncols, n))
     nrows = -(-n // ncols)
     axes = np.atleast_1d(fig.subplots(nrows, ncols, squeeze=False).ravel())
@@ -27,9 +30,13 @@ def _digit_axes(fig, n, ncols):
 
 
 def draw_digit_grid(fig, images, titles=None, *, ncols=10, fontsize=10):
-    """Digits in a grid, ``ncols`` per row, each with its title (e.g. its label) above it.
+    """Digits in a grid, ``ncols`` per row, each with its title (e.g. its label)
+    above it.
 
-    ``images`` has shape (n, 64) or (n, 8, 8) with pixels in [0, 1], drawn dark on white.
+    ``images`` has shape (n, 64) or (n, 8, 8) with pixels in [0, 1], drawn dark
+    on white.
+
+    Drawn in :doc:`/chapters/08_digits`.
     """
     images = np.asarray(images, dtype=np.float64).reshape(len(images), -1)
     if titles is not None and len(titles) != len(images):
@@ -41,26 +48,56 @@ def draw_digit_grid(fig, images, titles=None, *, ncols=10, fontsize=10):
 
 
 def draw_training_curves(fig, history, test_accuracy=None):
-    """Loss per epoch (left) and accuracy per epoch (right) from a ``bpcore.History``.
+    """Loss per epoch (left) and accuracy per epoch (right) from a
+    ``bpcore.History``.
 
-    ``test_accuracy`` (one value per epoch, e.g. computed in ``fit``'s progress callback)
-    is drawn beside the training accuracy, and its last value is written on the plot.
+    ``test_accuracy`` (one value per epoch, e.g. computed in ``fit``'s progress
+    callback) is drawn beside the training accuracy, and its last value is
+    written on the plot.
+
+    Drawn in :doc:`/chapters/08_digits`.
     """
     epochs = np.arange(1, history.epochs + 1)
     ax_loss, ax_acc = fig.subplots(1, 2)
     ax_loss.plot(epochs, history.loss, color="C0", lw=1.8, gid="loss")
     ax_loss.set_yscale("log")
-    ax_loss.set(xlabel="epoch", ylabel="training loss (cross-entropy)", xlim=(0, epochs[-1]))
+    ax_loss.set(
+        xlabel="epoch",
+        ylabel="training loss (cross-entropy)",
+        xlim=(0, epochs[-1]),
+    )
     ax_loss.set_title("loss", fontsize=10)
-    ax_acc.plot(epochs, 100 * np.asarray(history.accuracy), color="C0", lw=1.8,
-                label="training set", gid="train-accuracy")
+    ax_acc.plot(
+        epochs,
+        100 * np.asarray(history.accuracy),
+        color="C0",
+        lw=1.8,
+        label="training set",
+        gid="train-accuracy",
+    )
     if test_accuracy is not None:
         test = 100 * np.asarray(test_accuracy, dtype=np.float64)
         if len(test) != len(epochs):
-            raise ValueError(f"got {len(test)} test accuracies for {len(epochs)} epochs")
-        ax_acc.plot(epochs, test, color="C1", lw=1.8, label="test set", gid="test-accuracy")
-        ax_acc.annotate(f"{test[-1]:.1f}%", (epochs[-1], test[-1]), xytext=(-4, -14),
-                        textcoords="offset points", ha="right", color="C1", fontsize=9)
+            raise ValueError(
+                f"got {len(test)} test accuracies for {len(epochs)} epochs"
+            )
+        ax_acc.plot(
+            epochs,
+            test,
+            color="C1",
+            lw=1.8,
+            label="test set",
+            gid="test-accuracy",
+        )
+        ax_acc.annotate(
+            f"{test[-1]:.1f}%",
+            (epochs[-1], test[-1]),
+            xytext=(-4, -14),
+            textcoords="offset points",
+            ha="right",
+            color="C1",
+            fontsize=9,
+        )
     ax_acc.set(xlabel="epoch", ylabel="accuracy (%)", xlim=(0, epochs[-1]))
     ax_acc.grid(alpha=0.3)
     ax_acc.legend(loc="lower right", fontsize=9)
@@ -69,27 +106,51 @@ def draw_training_curves(fig, history, test_accuracy=None):
 
 
 def draw_confusion_matrix(fig, matrix, *, class_names=None):
-    """A confusion matrix: row = true class, column = predicted class, every count written.
+    """A confusion matrix: row = true class, column = predicted class, every
+    count written.
 
-    Correct answers (the diagonal) are shaded blue, mistakes (off the diagonal) red, so
-    the few mistakes stand out beside the many correct answers.
+    Correct answers (the diagonal) are shaded blue, mistakes (off the diagonal)
+    red, so the few mistakes stand out beside the many correct answers.
+
+    Drawn in :doc:`/chapters/08_digits`.
     """
     matrix = np.asarray(matrix)
     if matrix.ndim != 2 or matrix.shape[0] != matrix.shape[1]:
-        raise ValueError(f"a confusion matrix is square, got shape {matrix.shape}")
+        raise ValueError(
+            f"a confusion matrix is square, got shape {matrix.shape}"
+        )
     k = len(matrix)
-    names = [str(name) for name in (class_names if class_names is not None else range(k))]
+    names = [
+        str(name)
+        for name in (class_names if class_names is not None else range(k))
+    ]
     diagonal = np.eye(k, dtype=bool)
     ax = fig.subplots()
-    ax.imshow(np.ma.masked_where(~diagonal, matrix), cmap="Blues", vmin=0,
-              vmax=max(matrix.max(), 1) * 1.4)
+    ax.imshow(
+        np.ma.masked_where(~diagonal, matrix),
+        cmap="Blues",
+        vmin=0,
+        vmax=max(matrix.max(), 1) * 1.4,
+    )
     mistakes = np.ma.masked_where(diagonal | (matrix == 0), matrix)
-    ax.imshow(mistakes, cmap="Reds", vmin=0, vmax=max(mistakes.max() if mistakes.count() else 1,
-                                                         1) * 1.6)
+    ax.imshow(
+        mistakes,
+        cmap="Reds",
+        vmin=0,
+        vmax=max(mistakes.max() if mistakes.count() else 1, 1) * 1.6,
+    )
     for (row, column), count in np.ndenumerate(matrix):
         if count:
-            ax.text(column, row, str(count), ha="center", va="center", fontsize=9,
-                    color="k" if row != column else "navy", gid="count")
+            ax.text(
+                column,
+                row,
+                str(count),
+                ha="center",
+                va="center",
+                fontsize=9,
+                color="k" if row != column else "navy",
+                gid="count",
+            )
     ax.set_xticks(range(k), names)
     ax.set_yticks(range(k), names)
     ax.set(xlabel="predicted class", ylabel="true class")
@@ -98,33 +159,48 @@ def draw_confusion_matrix(fig, matrix, *, class_names=None):
     ax.grid(which="minor", color="0.85", lw=0.6)
     ax.tick_params(which="minor", length=0)
     errors = int(matrix.sum() - np.trace(matrix))
-    ax.set_title(f"{int(np.trace(matrix))} right (blue), {errors} wrong (red) "
-                 f"of {int(matrix.sum())}", fontsize=10)
+    ax.set_title(
+        f"{int(np.trace(matrix))} right (blue), {errors} wrong (red) of "
+        f"{int(matrix.sum())}",
+        fontsize=10,
+    )
     fig.tight_layout()
 
 
 def draw_misclassified(fig, images, labels, probabilities, *, ncols=6):
-    """Digits the network got wrong: the true label and the two most probable classes.
+    """Digits the network got wrong: the true label and the two most probable
+    classes.
 
-    Each title reads "true 4" over "8: 66%  4: 30%" (class: predicted probability).
+    Each title reads "true 4" over "8: 66%  4: 30%" (class: predicted
+    probability).
+
+    Drawn in :doc:`/chapters/08_digits`.
     """
     images = np.asarray(images, dtype=np.float64).reshape(len(images), -1)
     classes, best = top_two(probabilities)
     if not len(images) == len(labels) == len(classes):
-        raise ValueError(f"got {len(images)} images, {len(labels)} labels and "
-                         f"{len(classes)} rows of probabilities")
-    titles = [f"true {label}\n{c[0]}: {100 * p[0]:.0f}%\n{c[1]}: {100 * p[1]:.0f}%"
-              for label, c, p in zip(labels, classes, best, strict=True)]
+        raise ValueError(
+            f"got {len(images)} images, {len(labels)} labels and "
+            f"{len(classes)} rows of probabilities"
+        )
+    titles = [
+        f"true {label}\n{c[0]}: {100 * p[0]:.0f}%\n{c[1]}: {100 * p[1]:.0f}%"
+        for label, c, p in zip(labels, classes, best, strict=True)
+    ]
     draw_digit_grid(fig, images, titles, ncols=ncols, fontsize=9)
-    fig.subplots_adjust(left=0.02, right=0.98, bottom=0.02, top=0.86, hspace=0.75)
+    fig.subplots_adjust(
+        left=0.02, right=0.98, bottom=0.02, top=0.86, hspace=0.75
+    )
 
 
 def draw_input_gradients(fig, image, gradients, titles, *, image_title="input"):
     """A digit beside heat maps of gradients with respect to its 64 pixels.
 
-    Red pixels have a positive gradient (making them darker raises the quantity), blue a
-    negative one. All heat maps share one symmetric colour scale; the digit's outline
-    (ink above 0.5) is traced on each.
+    Red pixels have a positive gradient (making them darker raises the
+    quantity), blue a negative one. All heat maps share one symmetric colour
+    scale; the digit's outline (ink above 0.5) is traced on each.
+
+    Drawn in :doc:`/chapters/08_digits`.
     """
     from matplotlib import cm
     from matplotlib.colors import Normalize
@@ -132,12 +208,25 @@ def draw_input_gradients(fig, image, gradients, titles, *, image_title="input"):
     image = _digit(image)
     gradients = [_digit(g) for g in gradients]
     if len(titles) != len(gradients):
-        raise ValueError(f"got {len(gradients)} gradients but {len(titles)} titles")
+        raise ValueError(
+            f"got {len(gradients)} gradients but {len(titles)} titles"
+        )
     limit = max(max(float(np.abs(g).max()) for g in gradients), 1e-12)
     norm = Normalize(-limit, limit)
-    grid = fig.add_gridspec(2, 1 + len(gradients), height_ratios=[1, 0.05], hspace=0.35,
-                            left=0.02, right=0.98, top=0.88, bottom=0.2, wspace=0.12)
-    axes = [fig.add_subplot(grid[0, column]) for column in range(1 + len(gradients))]
+    grid = fig.add_gridspec(
+        2,
+        1 + len(gradients),
+        height_ratios=[1, 0.05],
+        hspace=0.35,
+        left=0.02,
+        right=0.98,
+        top=0.88,
+        bottom=0.2,
+        wspace=0.12,
+    )
+    axes = [
+        fig.add_subplot(grid[0, column]) for column in range(1 + len(gradients))
+    ]
     axes[0].imshow(image, cmap=DIGIT_CMAP, vmin=0, vmax=1)
     axes[0].set_title(image_title, fontsize=10)
     for ax, gradient, title in zip(axes[1:], gradients, titles, strict=True):
@@ -147,7 +236,12 @@ def draw_input_gradients(fig, image, gradients, titles, *, image_title="input"):
     for ax in axes:
         ax.set_xticks([])
         ax.set_yticks([])
-    colorbar = fig.colorbar(cm.ScalarMappable(norm=norm, cmap="RdBu_r"),
-                            cax=fig.add_subplot(grid[1, 1:]), orientation="horizontal")
-    colorbar.set_label("red: darkening this pixel raises it; blue: lowers it", fontsize=9)
+    colorbar = fig.colorbar(
+        cm.ScalarMappable(norm=norm, cmap="RdBu_r"),
+        cax=fig.add_subplot(grid[1, 1:]),
+        orientation="horizontal",
+    )
+    colorbar.set_label(
+        "red: darkening this pixel raises it; blue: lowers it", fontsize=9
+    )
     colorbar.ax.tick_params(labelsize=9)

@@ -10,22 +10,31 @@ _GRAPH_OP_SYMBOLS = {"*": "×", "+": "+"}
 
 
 def _graph_nodes(root):
-    """The nodes of the graph under ``root`` in topological order; TypeError if not a Value."""
+    """The nodes of the graph under ``root`` in topological order; TypeError if
+    not a Value."""
     if not isinstance(root, Value):
-        raise TypeError(f"draw a graph from a bpcore.Value (its output node), got "
-                        f"{type(root).__name__}")
+        raise TypeError(
+            "draw a graph from a bpcore.Value (its output node), got "
+            f"{type(root).__name__}"
+        )
     return root.topological_order()
 
 
 def _graph_spread(desired, gap=1.0):
-    """Rows as close as possible to ``desired`` (top to bottom) with at least ``gap`` between.
+    """Rows as close as possible to ``desired`` (top to bottom) with at least
+    ``gap`` between.
 
-    Least squares under the ordering constraints: pool-adjacent-violators on desired + i·gap.
+    Least squares under the ordering constraints: pool-adjacent-violators on
+    desired + i·gap.
     """
-    blocks = []  # [sum, count] of pooled entries of z_i = desired_i + i·gap (non-increasing)
+    # [sum, count] of pooled entries of z_i = desired_i + i·gap (non-increasing)
+    blocks = []
     for i, d in enumerate(desired):
         blocks.append([d + i * gap, 1])
-        while len(blocks) > 1 and blocks[-2][0] / blocks[-2][1] < blocks[-1][0] / blocks[-1][1]:
+        while (
+            len(blocks) > 1
+            and blocks[-2][0] / blocks[-2][1] < blocks[-1][0] / blocks[-1][1]
+        ):
             total, count = blocks.pop()
             blocks[-1][0] += total
             blocks[-1][1] += count
@@ -34,20 +43,26 @@ def _graph_spread(desired, gap=1.0):
 
 
 def graph_layout(root, *, inputs_left=False):
-    """Positions (column, row) of every node of the graph under the Value ``root``.
+    """Positions (column, row) of every node of the graph under the Value
+    ``root``.
 
-    Layered layout: a node's column is its depth from the inputs, 0 for a node without
-    parents and otherwise one more than its deepest parent's, so every edge points to the
-    right. Inputs are moved right to the column just before their first use, which keeps
-    edges short (``inputs_left=True`` keeps all of them in column 0). Rows are placed from
-    the output back: the output at row 0, each node's parents spread around it, nodes of
-    one column at least one row apart. Returns a dict ``node -> (column, row)``.
+    Layered layout: a node's column is its depth from the inputs, 0 for a node
+    without parents and otherwise one more than its deepest parent's, so every
+    edge points to the right. Inputs are moved right to the column just before
+    their first use, which keeps edges short (``inputs_left=True`` keeps all of
+    them in column 0). Rows are placed from the output back: the output at row
+    0, each node's parents spread around it, nodes of one column at least one
+    row apart. Returns a dict ``node -> (column, row)``.
+
+    Drawn in :doc:`/chapters/03_autodiff`.
     """
     order = _graph_nodes(root)
     column = {}
     for node in order:  # parents come first in a topological order
         column[node] = 1 + max((column[p] for p in node.parents), default=-1)
-    uses = {node: [] for node in order}  # (child, position among the child's parents)
+    uses = {
+        node: [] for node in order
+    }  # (child, position among the child's parents)
     for node in order:
         for k, parent in enumerate(node.parents):
             uses[parent].append((node, k))
@@ -59,15 +74,29 @@ def graph_layout(root, *, inputs_left=False):
     row = {root: 0.0}
     for c in range(column[root] - 1, -1, -1):
         nodes = [node for node in order if column[node] == c]
-        desired = {node: np.mean([row[child] + (len(child.parents) - 1) / 2 - k
-                                  for child, k in uses[node]]) for node in nodes}
+        desired = {
+            node: np.mean(
+                [
+                    row[child] + (len(child.parents) - 1) / 2 - k
+                    for child, k in uses[node]
+                ]
+            )
+            for node in nodes
+        }
         nodes.sort(key=lambda node: (-desired[node], -rank[node]))
-        row.update(zip(nodes, _graph_spread([desired[node] for node in nodes]), strict=True))
+        row.update(
+            zip(
+                nodes,
+                _graph_spread([desired[node] for node in nodes]),
+                strict=True,
+            )
+        )
     return {node: (column[node], float(row[node])) for node in order}
 
 
 def _graph_curve(start, end, bend):
-    """Control points of a quadratic Bézier from start to end, bowed by ``bend`` in y."""
+    """Control points of a quadratic Bézier from start to end, bowed by ``bend``
+    in y."""
     (x0, y0), (x1, y1) = start, end
     return np.array([[x0, y0], [(x0 + x1) / 2, (y0 + y1) / 2 + bend], [x1, y1]])
 
@@ -79,7 +108,8 @@ def _graph_bezier(points, t):
 
 
 def _graph_bend(start, end, boxes, half_height, preferred):
-    """The smallest bend (in steps of 0.1) that keeps the curve off the nodes' boxes."""
+    """The smallest bend (in steps of 0.1) that keeps the curve off the nodes'
+    boxes."""
     (x0, _), (x1, _) = start, end
     inside = [(x, y) for x, y in boxes if x0 < x < x1]
     if not inside:
@@ -88,20 +118,27 @@ def _graph_bend(start, end, boxes, half_height, preferred):
         for sign in (preferred, -preferred):
             bend = sign * size
             points = _graph_curve(start, end, bend)
-            if all(abs(_graph_bezier(points, (x - x0) / (x1 - x0))[1] - y) > half_height + 0.12
-                   for x, y in inside):
+            if all(
+                abs(_graph_bezier(points, (x - x0) / (x1 - x0))[1] - y)
+                > half_height + 0.12
+                for x, y in inside
+            ):
                 return bend
     return preferred * 6.0
 
 
 def _graph_node_name(node):
-    """"label (op)", or whichever of the two the node has."""
+    """ "label (op)", or whichever of the two the node has."""
     op = _GRAPH_OP_SYMBOLS.get(node.op, node.op)
     return f"{node.label} ({op})" if node.label and op else node.label or op
 
 
 def graph_number(value):
-    """A short label for a number: three significant digits, tiny ones as "1.5e-4"."""
+    """A short label for a number: three significant digits, tiny ones as
+    "1.5e-4".
+
+    Drawn in :doc:`/chapters/03_autodiff`.
+    """
     if value != 0 and abs(value) < 1e-3:
         mantissa, exponent = f"{value:.1e}".split("e")
         return f"{mantissa}e{int(exponent)}"
@@ -110,29 +147,44 @@ def graph_number(value):
 
 def _graph_overlap(a, b):
     """Area shared by two rectangles (x0, x1, y0, y1)."""
-    return (max(0.0, min(a[1], b[1]) - max(a[0], b[0]))
-            * max(0.0, min(a[3], b[3]) - max(a[2], b[2])))
+    return max(0.0, min(a[1], b[1]) - max(a[0], b[0])) * max(
+        0.0, min(a[3], b[3]) - max(a[2], b[2])
+    )
 
 
-def draw_graph(root, ax=None, *, show_grad=None, edge_labels=True, fmt=graph_number,
-               inputs_left=False, legend=True, max_nodes=40, fontsize=9):
+def draw_graph(
+    root,
+    ax=None,
+    *,
+    show_grad=None,
+    edge_labels=True,
+    fmt=graph_number,
+    inputs_left=False,
+    legend=True,
+    max_nodes=40,
+    fontsize=9,
+):
     """Draw the computational graph that ends in the Value ``root``.
 
-    Each node is a box with its ``label`` and ``op`` (for example "e (+)"), its forward
-    value in blue and its gradient ``.grad`` in red. Each edge parent -> child is a pair
-    of arrows: the blue one carries the parent's value forward, the red one carries back
-    the gradient that flows along this edge, local derivative times the child's gradient
-    (where a node feeds several children, its gradient is the sum of these). Gradients
-    are shown when ``show_grad`` is True, or by default when ``root.backward()`` has
-    been run (``root.grad == 1``). Columns and rows follow :func:`graph_layout`; numbers
-    are written by ``fmt``, a function or a format string such as ``"{:.2f}"``.
+    Each node is a box with its ``label`` and ``op`` (for example "e (+)"), its
+    forward value in blue and its gradient ``.grad`` in red. Each edge parent ->
+    child is a pair of arrows: the blue one carries the parent's value forward,
+    the red one carries back the gradient that flows along this edge, local
+    derivative times the child's gradient (where a node feeds several children,
+    its gradient is the sum of these). Gradients are shown when ``show_grad`` is
+    True, or by default when ``root.backward()`` has been run (``root.grad ==
+    1``). Columns and rows follow :func:`graph_layout`; numbers are written by
+    ``fmt``, a function or a format string such as ``"{:.2f}"``.
 
-    Draws on ``ax`` (its limits are set to fit the graph), or on a new figure sized to
-    the graph, and returns the Axes. Node boxes have ``gid="graph-node"``, forward arrows
-    ``"graph-forward"`` and gradient arrows ``"graph-gradient"`` (their labels the same
-    with ``"-label"``); all are among ``ax.get_children()``. Raises
-    TypeError if ``root`` is not a ``bpcore.Value`` and ValueError for a graph of more
-    than ``max_nodes`` nodes, too many to read.
+    Draws on ``ax`` (its limits are set to fit the graph), or on a new figure
+    sized to the graph, and returns the Axes. Node boxes have
+    ``gid="graph-node"``, forward arrows ``"graph-forward"`` and gradient arrows
+    ``"graph-gradient"`` (their labels the same with ``"-label"``); all are
+    among ``ax.get_children()``. Raises TypeError if ``root`` is not a
+    ``bpcore.Value`` and ValueError for a graph of more than ``max_nodes``
+    nodes, too many to read.
+
+    Drawn in :doc:`/chapters/03_autodiff`.
     """
     import matplotlib.pyplot as plt
     from matplotlib.lines import Line2D
@@ -141,8 +193,10 @@ def draw_graph(root, ax=None, *, show_grad=None, edge_labels=True, fmt=graph_num
 
     nodes = _graph_nodes(root)
     if len(nodes) > max_nodes:
-        raise ValueError(f"the graph has {len(nodes)} nodes, more than max_nodes={max_nodes}, "
-                         "too many to draw legibly")
+        raise ValueError(
+            f"the graph has {len(nodes)} nodes, more than "
+            f"max_nodes={max_nodes}, too many to draw legibly"
+        )
     if show_grad is None:
         show_grad = root.grad == 1.0
     if isinstance(fmt, str):
@@ -150,26 +204,45 @@ def draw_graph(root, ax=None, *, show_grad=None, edge_labels=True, fmt=graph_num
     position = graph_layout(root, inputs_left=inputs_left)
     n_columns = 1 + max(x for x, _ in position.values())
     if ax is None:
-        n_rows = max(y for _, y in position.values()) - min(y for _, y in position.values()) + 1
-        _, ax = plt.subplots(figsize=(min(max(0.4 + 1.45 * n_columns, 4.8), 7.4),
-                                      max(2.6, 0.95 * n_rows + 1.1)))
+        n_rows = (
+            max(y for _, y in position.values())
+            - min(y for _, y in position.values())
+            + 1
+        )
+        _, ax = plt.subplots(
+            figsize=(
+                min(max(0.4 + 1.45 * n_columns, 4.8), 7.4),
+                max(2.6, 0.95 * n_rows + 1.1),
+            )
+        )
     height = 0.62 if show_grad else 0.46
-    shift = 0.045 if show_grad else 0.0  # forward arrows above, gradient arrows below
+    shift = (
+        0.045 if show_grad else 0.0
+    )  # forward arrows above, gradient arrows below
 
     ax.set_xlim(-0.5, n_columns - 0.5)
     ax.set_xticks([])
     ax.set_yticks([])
     ax.axis("off")
-    # Data units per point, to size the boxes and keep edge labels off boxes and each other.
+    # Data units per point, to size the boxes and keep edge labels off boxes and
+    # each other.
     box = ax.get_position()
     per_point_x = n_columns / (box.width * ax.figure.get_figwidth() * 72)
     names = {node: _graph_node_name(node) for node in nodes}
-    longest = max(len(text) for node in nodes
-                  for text in (names[node], fmt(node.data), fmt(node.grad)))
+    longest = max(
+        len(text)
+        for node in nodes
+        for text in (names[node], fmt(node.data), fmt(node.grad))
+    )
     width = min(max((0.6 * fontsize * longest + 8) * per_point_x, 0.5), 0.64)
 
-    # Every edge parent -> child as a curve, spread over the sides of the two boxes.
-    edges = [(parent, node, k) for node in nodes for k, parent in enumerate(node.parents)]
+    # Every edge parent -> child as a curve, spread over the sides of the two
+    # boxes.
+    edges = [
+        (parent, node, k)
+        for node in nodes
+        for k, parent in enumerate(node.parents)
+    ]
     n_out = {node: 0 for node in nodes}
     n_pair = {}
     for parent, node, _ in edges:
@@ -180,21 +253,38 @@ def draw_graph(root, ax=None, *, show_grad=None, edge_labels=True, fmt=graph_num
         (xp, yp), (xc, yc) = position[parent], position[node]
         j, m = seen_out[parent], len(node.parents)
         seen_out[parent] += 1
-        start = (xp + width / 2, yp + ((n_out[parent] - 1) / 2 - j) * 0.5 * height / n_out[parent])
+        start = (
+            xp + width / 2,
+            yp + ((n_out[parent] - 1) / 2 - j) * 0.5 * height / n_out[parent],
+        )
         end = (xc - width / 2, yc + ((m - 1) / 2 - k) * 0.5 * height / m)
-        others = [xy for other, xy in position.items() if other not in (parent, node)]
-        bend = _graph_bend(start, end, others, height / 2, 1.0 if yp + yc >= 0 else -1.0)
+        others = [
+            xy for other, xy in position.items() if other not in (parent, node)
+        ]
+        bend = _graph_bend(
+            start, end, others, height / 2, 1.0 if yp + yc >= 0 else -1.0
+        )
         d = seen_pair.get((parent, node), 0)
         seen_pair[(parent, node)] = d + 1
-        bend += (d - (n_pair[(parent, node)] - 1) / 2) * 1.3  # the same pair twice: x * x
+        bend += (
+            d - (n_pair[(parent, node)] - 1) / 2
+        ) * 1.3  # the same pair twice: x * x
         curves.append((parent, node, k, _graph_curve(start, end, bend)))
 
     ys = [y for _, y in position.values()]
-    ys += [y for *_, points in curves for y in _graph_bezier(points, np.linspace(0, 1, 9))[:, 1]]
+    ys += [
+        y
+        for *_, points in curves
+        for y in _graph_bezier(points, np.linspace(0, 1, 9))[:, 1]
+    ]
     ax.set_ylim(min(ys) - 0.5, max(ys) + 0.5)
-    per_point_y = np.ptp(ax.get_ylim()) / (box.height * ax.figure.get_figheight() * 72)
-    taken = [(x - width / 2, x + width / 2, y - height / 2, y + height / 2)
-             for x, y in position.values()]
+    per_point_y = np.ptp(ax.get_ylim()) / (
+        box.height * ax.figure.get_figheight() * 72
+    )
+    taken = [
+        (x - width / 2, x + width / 2, y - height / 2, y + height / 2)
+        for x, y in position.values()
+    ]
 
     def label_box(x, y, text, direction):
         w = (0.58 * fontsize * len(text) + 3) * per_point_x
@@ -206,70 +296,148 @@ def draw_graph(root, ax=None, *, show_grad=None, edge_labels=True, fmt=graph_num
         contribution = node.local_grads[k] * node.grad
         arrows = [(1, VALUE_COLOR, shift, parent.data, "graph-forward")]
         if show_grad:
-            arrows.append((-1, GRADIENT_COLOR, -shift, contribution, "graph-gradient"))
+            arrows.append(
+                (-1, GRADIENT_COLOR, -shift, contribution, "graph-gradient")
+            )
         for direction, colour, offset, _, gid in arrows:
             moved = points + [0.0, offset]
-            path = Path(moved if direction == 1 else moved[::-1],
-                        [Path.MOVETO, Path.CURVE3, Path.CURVE3])
-            ax.add_artist(FancyArrowPatch(path=path, arrowstyle="-|>", mutation_scale=9, lw=1.1,
-                                          color=colour, shrinkA=0, shrinkB=0, zorder=2, gid=gid))
+            path = Path(
+                moved if direction == 1 else moved[::-1],
+                [Path.MOVETO, Path.CURVE3, Path.CURVE3],
+            )
+            ax.add_artist(
+                FancyArrowPatch(
+                    path=path,
+                    arrowstyle="-|>",
+                    mutation_scale=9,
+                    lw=1.1,
+                    color=colour,
+                    shrinkA=0,
+                    shrinkB=0,
+                    zorder=2,
+                    gid=gid,
+                )
+            )
         if not edge_labels:
             continue
         best = None
         for t in (0.5, 0.4, 0.6, 0.3, 0.7, 0.22, 0.78):
             x, y = _graph_bezier(points, t)
-            boxes = [label_box(x, y + offset, fmt(value), direction)
-                     for direction, _, offset, value, _ in arrows]
-            cost = sum(_graph_overlap(b, other) for b in boxes for other in taken)
+            boxes = [
+                label_box(x, y + offset, fmt(value), direction)
+                for direction, _, offset, value, _ in arrows
+            ]
+            cost = sum(
+                _graph_overlap(b, other) for b in boxes for other in taken
+            )
             if best is None or cost < best[0] - 1e-12:
                 best = (cost, x, y, boxes)
         _, x, y, boxes = best
         taken.extend(boxes)
         for direction, colour, offset, value, gid in arrows:
-            ax.text(x, y + offset + 0.02 * direction, fmt(value), color=colour,
-                    ha="center", va="bottom" if direction == 1 else "top", fontsize=fontsize,
-                    zorder=4, gid=f"{gid}-label",
-                    bbox={"boxstyle": "round,pad=0.05", "fc": "white", "ec": "none",
-                          "alpha": 0.85})
+            ax.text(
+                x,
+                y + offset + 0.02 * direction,
+                fmt(value),
+                color=colour,
+                ha="center",
+                va="bottom" if direction == 1 else "top",
+                fontsize=fontsize,
+                zorder=4,
+                gid=f"{gid}-label",
+                bbox={
+                    "boxstyle": "round,pad=0.05",
+                    "fc": "white",
+                    "ec": "none",
+                    "alpha": 0.85,
+                },
+            )
 
     for node in nodes:
         x, y = position[node]
         face = "#f2f2f2" if not node.parents else "#fff6dd"
-        ax.add_artist(FancyBboxPatch((x - width / 2, y - height / 2), width, height,
-                                     boxstyle="round,pad=0,rounding_size=0.06", fc=face, ec="k",
-                                     lw=1.8 if node is root else 1.0, zorder=3, gid="graph-node"))
+        ax.add_artist(
+            FancyBboxPatch(
+                (x - width / 2, y - height / 2),
+                width,
+                height,
+                boxstyle="round,pad=0,rounding_size=0.06",
+                fc=face,
+                ec="k",
+                lw=1.8 if node is root else 1.0,
+                zorder=3,
+                gid="graph-node",
+            )
+        )
         lines = [(names[node], "k")] if names[node] else []
         lines.append((fmt(node.data), VALUE_COLOR))
         if show_grad:
             lines.append((fmt(node.grad), GRADIENT_COLOR))
         step = height / (len(lines) + 0.6)
         for i, (text, colour) in enumerate(lines):
-            ax.text(x, y + ((len(lines) - 1) / 2 - i) * step, text, color=colour, ha="center",
-                    va="center", fontsize=fontsize, zorder=5, gid="graph-node-text")
+            ax.text(
+                x,
+                y + ((len(lines) - 1) / 2 - i) * step,
+                text,
+                color=colour,
+                ha="center",
+                va="center",
+                fontsize=fontsize,
+                zorder=5,
+                gid="graph-node-text",
+            )
 
     if legend:
-        handles = [Line2D([], [], color=VALUE_COLOR, marker=">", lw=1.5,
-                          label="forward: value")]
+        handles = [
+            Line2D(
+                [],
+                [],
+                color=VALUE_COLOR,
+                marker=">",
+                lw=1.5,
+                label="forward: value",
+            )
+        ]
         if show_grad:
-            handles.append(Line2D([], [], color=GRADIENT_COLOR, marker="<", lw=1.5,
-                                  label=f"backward: gradient ∂{root.label or 'out'}/∂node"))
-        ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, 0.0), ncols=2,
-                  fontsize=fontsize, frameon=False)
+            handles.append(
+                Line2D(
+                    [],
+                    [],
+                    color=GRADIENT_COLOR,
+                    marker="<",
+                    lw=1.5,
+                    label=f"backward: gradient ∂{root.label or 'out'}/∂node",
+                )
+            )
+        ax.legend(
+            handles=handles,
+            loc="upper center",
+            bbox_to_anchor=(0.5, 0.0),
+            ncols=2,
+            fontsize=fontsize,
+            frameon=False,
+        )
     return ax
 
 
 def draw_neuron_graph(fig, x1, **weights):
-    """The neuron of :func:`neuron_graph` at input ``x1``, after ``o.backward()``.
+    """The neuron of :func:`neuron_graph` at input ``x1``, after
+    ``o.backward()``.
 
-    The title gives the output and the gradient of the weight w1, ∂o/∂w1 = x1·(1 - o²):
-    zero when x1 = 0 and small when the neuron saturates (|n| large, o near ±1).
+    The title gives the output and the gradient of the weight w1, ∂o/∂w1 = x1·(1
+    - o²): zero when x1 = 0 and small when the neuron saturates (|n| large, o
+    near ±1).
+
+    Drawn in :doc:`/chapters/03_autodiff`.
     """
     nodes = neuron_graph(x1=x1, **weights)
     nodes["o"].backward()
     ax = fig.subplots()
     draw_graph(nodes["o"], ax=ax, fontsize=10)
-    ax.set_title(f"x₁ = {x1:g}:  o = {graph_number(nodes['o'].data)},  1 − o² = "
-                 f"{graph_number(1 - nodes['o'].data ** 2)},  "
-                 f"∂o/∂w₁ = {graph_number(nodes['w1'].grad)}",
-                 fontsize=11)
+    ax.set_title(
+        f"x₁ = {x1:g}:  o = {graph_number(nodes['o'].data)},  1 − o² = "
+        f"{graph_number(1 - nodes['o'].data ** 2)},  ∂o/∂w₁ = "
+        f"{graph_number(nodes['w1'].grad)}",
+        fontsize=11,
+    )
     fig.subplots_adjust(left=0.01, right=0.99, top=0.92, bottom=0.1)
