@@ -2,10 +2,11 @@
 
 A training step of the MLP 784-256-128-10 (ReLU, cross-entropy, SGD) at batch 128 needs
 eight matrix products: three forward (X W), three for the weight gradients (Xᵀ G) and two
-for the hidden-layer input gradients (G Wᵀ; ``Sequential.backward`` skips the one for the
+for the hidden-layer input gradients (G Wᵀ; ``train_step`` skips the one for the
 network's own input). This script times, per dtype:
 
-- the bpcore step: ``zero_grad``, forward, loss, backward, ``SGD.step``;
+- the bpcore step: ``bpcore.train.train_step`` (``zero_grad``, forward, loss, backward,
+  ``SGD.step``);
 - the same eight products alone with ``np.matmul`` on preallocated arrays (the floor);
 - the same step written out in plain NumPy, for reference;
 
@@ -28,6 +29,7 @@ import time
 import numpy as np
 
 import bpcore
+from bpcore.train import train_step
 
 SIZES = (784, 256, 128, 10)
 BATCH = 128
@@ -97,10 +99,7 @@ def make_bpcore_step(X, y, dtype):
     optimizer = bpcore.optim.SGD(model.parameters(), lr=LR)
 
     def step():
-        optimizer.zero_grad()
-        loss(model(X), y)
-        model.backward(loss.backward())
-        optimizer.step()
+        train_step(model, loss, optimizer, X, y)
 
     return step, model
 

@@ -21,8 +21,7 @@ from .functions import sigmoid
 
 
 class Parameter:
-    """A trainable array ``.data`` with a gradient ``.grad`` of the same shape
-    and dtype.
+    """A trainable array ``.data`` with a gradient ``.grad`` of the same shape.
 
     Gradients accumulate across backward passes (as in PyTorch); ``zero_grad``
     clears them. Accumulating lets a parameter used twice, or a batch split into
@@ -30,17 +29,49 @@ class Parameter:
     ``zero_grad``. (A scalar ``Value.backward`` zeroes first instead: one call
     differentiates one whole graph.)
 
+    ``zero_grad`` only marks the gradient as zero; the first
+    ``accumulate_grad`` after it copies its argument instead of adding it to
+    zeros, which saves a pass over the array each step. Reading ``.grad`` in
+    between gives zeros, as it should.
+
     Taught in :doc:`/chapters/05_backward_pass`.
     """
 
     def __init__(self, data, name=""):
         self.data = as_float_array(data, "Parameter data").copy()
-        self.grad = np.zeros_like(self.data)
+        self._grad = np.zeros_like(self.data)
+        self._grad_is_zero = False  # True: _grad holds stale values, read as 0
         self.name = name
 
+    @property
+    def grad(self):
+        """∂L/∂data, summed over the backward passes since ``zero_grad``."""
+        if self._grad_is_zero:
+            self._grad.fill(0)
+            self._grad_is_zero = False
+        return self._grad
+
+    @grad.setter
+    def grad(self, value):
+        self._grad = value
+        self._grad_is_zero = False
+
     def zero_grad(self):
-        """Set the gradient to zero in place."""
-        self.grad.fill(0)
+        """Set the gradient to zero."""
+        self._grad_is_zero = True
+
+    def accumulate_grad(self, contribution):
+        """``grad += contribution``; just after ``zero_grad``, a copy."""
+        if contribution.shape != self.data.shape:
+            raise ShapeError(
+                f"{self!r} got a gradient contribution of shape "
+                f"{contribution.shape}"
+            )
+        if self._grad_is_zero:
+            np.copyto(self._grad, contribution)
+            self._grad_is_zero = False
+        else:
+            self._grad += contribution
 
     def __repr__(self):
         name = self.name or "unnamed"
@@ -208,8 +239,8 @@ class Linear(Module):
         grad_output = self._check_grad_shape(
             grad_output, (x.shape[0], self.out_features)
         )
-        self.W.grad += x.T @ grad_output
-        self.b.grad += grad_output.sum(axis=0)
+        self.W.accumulate_grad(x.T @ grad_output)
+        self.b.accumulate_grad(grad_output.sum(axis=0))
         return grad_output @ self.W.data.T if input_grad else None
 
 

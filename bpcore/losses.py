@@ -161,13 +161,10 @@ class CrossEntropyLoss(ClassificationLoss):
         n = logits.dtype.type(logits.shape[0])
         gradient = np.exp(log_probabilities)
         if target.ndim == 1:
-            # the label's log-probability, picked out: no one-hot matrix, and no
-            # 0 · (-inf)
-            picked = np.take_along_axis(
-                log_probabilities, target[:, None], axis=1
-            )
-            gradient[np.arange(len(target)), target] -= 1
-            total = -np.sum(picked)
+            # each row's label picked out: no one-hot matrix, and no 0 · (-inf)
+            labels = (np.arange(len(target)), target)
+            total = -np.sum(log_probabilities[labels])
+            gradient[labels] -= 1
         else:
             # 0 · log p counts as 0 even where p underflowed to 0 (log p = -inf)
             total = -np.sum(target * np.where(target > 0, log_probabilities, 0))
