@@ -1,5 +1,9 @@
-"""Shared by the tests: the book's local Sphinx extensions in _ext/ import as in the build
-(Jupyter Book puts that folder on sys.path), so tests use the same checks the build runs."""
+"""Shared by the tests: fixtures, helpers and settings that more than one test file uses.
+
+Test files import the plain helpers as ``from tests.conftest import ...`` (tests/ is a package:
+a bare ``conftest`` can be chapters/conftest.py when both folders are collected). The book's
+local Sphinx extensions in _ext/ import as in the build (Jupyter Book puts that folder on
+sys.path), so tests use the same checks the build runs."""
 
 import sys
 from pathlib import Path
@@ -9,9 +13,17 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "_ext"))
 
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
+from hypothesis import settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
 
 import bpcore  # noqa: E402
 from bpcore.gradcheck import STEP, TOLERANCE, relative_error  # noqa: E402
+
+#: Hypothesis settings of the property tests (test_gradcheck, test_value): reproducible, and
+#: without a deadline (a gradient check of a deep network can take a while).
+PROPERTY_SETTINGS = settings(max_examples=60, deadline=None, derandomize=True)
+#: The seeds those tests draw; every array or number comes from np.random.default_rng(seed).
+SEEDS = st.integers(min_value=0, max_value=2**32 - 1)
 
 
 def central_difference(f, x, h=STEP):

@@ -1,10 +1,9 @@
-"""Data generators (shapes, dtypes, seeds) and initialisation schemes (their variances)."""
+"""Tests of bpcore.data: the generators' shapes, dtypes and seeds, the digits split, bad arguments."""
 
 import numpy as np
 import pytest
 
 import bpcore
-from bpcore import init
 
 
 @pytest.mark.parametrize(
@@ -54,6 +53,9 @@ def test_digits_split_is_stratified_and_scaled():
     np.testing.assert_array_equal(bpcore.digits(seed=0).y_test, y_test)
 
 
+# --- bad arguments get an error that names what is wrong ----------------------------------
+
+
 @pytest.mark.parametrize(
     "call, message",
     [
@@ -70,51 +72,51 @@ def test_generators_reject_bad_arguments(call, message):
 
 
 @pytest.mark.parametrize(
-    "name, variance",
+    "call, message",
     [
-        ("xavier_uniform", lambda fi, fo: 2 / (fi + fo)),
-        ("xavier_normal", lambda fi, fo: 2 / (fi + fo)),
-        ("he_normal", lambda fi, fo: 2 / fi),
-        ("he_uniform", lambda fi, fo: 2 / fi),
-        ("small_normal", lambda fi, fo: 1e-4),
+        (lambda: bpcore.spiral(noise="0.2"), "noise must be a real number, got str '0.2'; write the number without quotes"),
+        (lambda: bpcore.moons(noise=None), "noise must be a real number, got NoneType None"),
+        (lambda: bpcore.circles(factor="a"), "factor must be a real number, got str 'a'"),
+        (lambda: bpcore.digits(test_fraction="0.25"), "test_fraction must be a real number, got str '0.25'"),
+        (lambda: bpcore.blobs(std="1"), "std must be a real number, got str '1'"),
+        (lambda: bpcore.xor(repeats=2.0), "repeats must be a positive integer, got float 2.0"),
     ],
 )
-def test_schemes_have_their_variances(name, variance):
-    W = init.get_scheme(name)(400, 300, np.random.default_rng(0))
-    assert W.shape == (400, 300) and W.dtype == np.float64
-    assert abs(W.mean()) < 0.01 * np.sqrt(variance(400, 300)) * 10
-    assert W.var() == pytest.approx(variance(400, 300), rel=0.02)
+def test_settings_of_the_wrong_type_are_named(call, message):
+    with pytest.raises(TypeError, match=message):
+        call()
 
 
-def test_zeros_and_fixed_normal():
-    assert not init.zeros(3, 2, None).any()
-    W = init.normal(2.0)(200, 200, np.random.default_rng(0), np.float32)
-    assert W.dtype == np.float32 and W.std() == pytest.approx(2.0, rel=0.02)
-    with pytest.raises(ValueError, match="std must be a positive finite number"):
-        init.normal(0.0)
+@pytest.mark.parametrize(
+    "call, message",
+    [
+        (lambda: bpcore.spiral(noise=np.nan), "noise must be a finite number ≥ 0, got nan"),
+        (lambda: bpcore.circles(factor=0), "factor must lie strictly between 0 and 1, got 0"),
+        (lambda: bpcore.digits(test_fraction=np.nan), "test_fraction must lie strictly between 0 and 1, got nan"),
+    ],
+)
+def test_settings_of_the_right_type_but_a_wrong_value(call, message):
+    with pytest.raises(ValueError, match=message):
+        call()
 
 
-def test_mlp_auto_init_picks_he_for_relu_and_xavier_otherwise():
-    relu = bpcore.MLP([500, 500, 1], activation="relu", seed=0)
-    tanh = bpcore.MLP([500, 500, 1], activation="tanh", seed=0)
-    assert relu.layers[0].W.data.var() == pytest.approx(2 / 500, rel=0.02)
-    assert tanh.layers[0].W.data.var() == pytest.approx(2 / 1000, rel=0.02)
+@pytest.mark.parametrize(
+    "call, shown",
+    [
+        (lambda: bpcore.spiral(dtype=int), "int64"),
+        (lambda: bpcore.spiral(dtype=complex), "complex128"),
+        (lambda: bpcore.xor(dtype=np.int32), "int32"),
+        (lambda: bpcore.blobs(dtype=bool), "bool"),
+        (lambda: bpcore.moons(dtype=np.uint8), "uint8"),
+        (lambda: bpcore.circles(dtype=int), "int64"),
+        (lambda: bpcore.digits(dtype=int), "int64"),
+    ],
+)
+def test_only_real_floating_dtypes(call, shown):
+    with pytest.raises(TypeError, match=f"dtype must be a real floating type such as np.float64 or np.float32, got {shown}; an integer type would truncate"):
+        call()
 
 
-def test_float32_end_to_end():
-    X, y = bpcore.spiral(n_per_class=20, seed=0, dtype=np.float32)
-    model = bpcore.MLP([2, 8, 3], activation="leaky_relu", seed=0, dtype=np.float32)
-    loss = bpcore.CrossEntropyLoss()
-    history = bpcore.fit(model, loss, bpcore.optim.Adam(model.parameters(), lr=0.01), X, y, epochs=3)
-    assert np.isfinite(history.loss).all()
-    assert model(X).dtype == np.float32
-    assert loss.backward().dtype == np.float32
-    assert all(p.data.dtype == np.float32 and p.grad.dtype == np.float32 for p in model.parameters())
-    model.forward(X)
-    loss(model(X), y)
-    assert model.backward(loss.backward(), input_grad=True).dtype == np.float32
-    for activation in (bpcore.Sigmoid(), bpcore.Tanh(), bpcore.ReLU(), bpcore.Identity()):
-        assert activation(X).dtype == np.float32
-    for l32 in (bpcore.MSELoss(), bpcore.BCEWithLogitsLoss()):
-        l32(X[:, :1], np.ones((len(X), 1)))
-        assert l32.backward().dtype == np.float32
+def test_blobs_rejects_non_finite_centers():
+    with pytest.raises(ValueError, match=r"centers contains NaN or inf \(1 of 2 entries, shape \(1, 2\)\)"):
+        bpcore.blobs(centers=[[np.nan, 0.0]])

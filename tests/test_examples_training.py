@@ -7,18 +7,6 @@ import bpcore
 from bpcore import examples
 
 
-def test_predict_classes_takes_the_argmax_of_several_outputs(make_linear_model):
-    model = make_linear_model(np.eye(2, 3), np.zeros(3))  # scores (x1, x2, 0)
-    X = np.array([[2.0, 1.0], [-1.0, 3.0], [-1.0, -2.0]])
-    np.testing.assert_array_equal(examples.predict_classes(model, X), [0, 1, 2])
-
-
-def test_predict_classes_thresholds_a_single_logit_at_zero(make_linear_model):
-    model = make_linear_model([[1.0], [0.0]], [0.0])  # logit x1
-    X = np.array([[0.5, 9.0], [-0.5, 9.0]])
-    np.testing.assert_array_equal(examples.predict_classes(model, X), [1, 0])
-
-
 @pytest.mark.parametrize("run, regime", [  # (loss, accuracy, diverged)
     (([1.1, 0.9, 0.5], [0.4, 0.6, 0.95], False), "good"),
     (([1.1, 1.0, 0.9], [0.3, 0.4, 0.5], False), "too low"),

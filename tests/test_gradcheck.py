@@ -1,32 +1,95 @@
-"""Property-based tests: backpropagation agrees with central differences on random problems.
+"""Tests of bpcore.gradcheck: its report, its rule's scale, what it passes and what it catches."""
 
-Hypothesis draws only integers and names (architecture, loss, batch size, a seed); every
-array comes from ``np.random.default_rng(seed)``. A failing example shrinks to a small
-network, printed with its batch and targets.
-
-The check is the book's one rule (chapter 5, ``bpcore.gradcheck``): step h = 1e-5, each
-entry scored by |a - n| / max(|a|, |n|, max(1, |L|)), every score below 1e-7. It must pass on
-every correct network drawn here, and fail on networks with a planted wrong gradient (a
-dropped factor, a wrong sign, a transposed weight) wherever the bug changes a gradient by
-more than the rule can resolve.
-"""
-
-import math
 from typing import NamedTuple
 
 import numpy as np
+import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 import bpcore
-from bpcore.gradcheck import STEP, TOLERANCE, relative_error
+from bpcore.gradcheck import TOLERANCE, relative_error
 from bpcore.mlp import ACTIVATIONS
+from tests.conftest import PROPERTY_SETTINGS, SEEDS
 
-PROPERTY_SETTINGS = settings(max_examples=60, deadline=None, derandomize=True)
-SEEDS = st.integers(min_value=0, max_value=2**32 - 1)
+RNG = np.random.default_rng(1234)
+
+
+def test_whole_network_gradcheck_reports_the_worst_parameter():
+    model = bpcore.MLP([3, 4, 2], activation="sigmoid", seed=3)
+    X = RNG.standard_normal((5, 3))
+    report = bpcore.gradcheck(model, bpcore.CrossEntropyLoss(), X, np.array([0, 1, 1, 0, 1]))
+    assert set(report.errors) == {"0.W", "0.b", "2.W", "2.b", "input"}
+    assert report.passed(TOLERANCE)
+    assert report.worst in report.errors and report.max_error == max(report.errors.values())
+    assert f"worst: {report.worst}" in str(report)
+
+
+def test_gradcheck_summary_states_the_bound_not_the_noise():
+    report = bpcore.GradcheckReport({"0.W": 3.17e-9, "0.b": 2.4e-10, "input": 0.75})
+    assert report.summary(1e-7) == ("fails at 1e-07: input (relative error 0.75); "
+                                    "the other 2 below it")
+    del report.errors["input"]
+    assert report.summary(1e-7) == "all 2 arrays checked: relative error below 1e-07"
+    assert report.summary(1e-9) == ("fails at 1e-09: 0.W (relative error 3.2e-09); "
+                                    "the other 1 below it")
+
+
+def test_gradcheck_catches_a_wrong_backward():
+    """A check that cannot fail proves nothing: break one gradient and watch it fail."""
+
+    class WrongTanh(bpcore.Tanh):
+        def derivative(self):
+            return 1 - self._output  # should be 1 - tanh²
+
+    model = bpcore.Sequential(bpcore.Linear(3, 4, rng=0), WrongTanh(), bpcore.Linear(4, 1, rng=1))
+    report = bpcore.gradcheck(model, bpcore.MSELoss(), RNG.standard_normal((5, 3)),
+                              RNG.standard_normal((5, 1)))
+    assert not report.passed(1e-3)
+    assert report.worst in {"0.W", "0.b", "input"}
+
+
+def test_relative_error_is_relative_above_the_scale_and_absolute_below():
+    """|a - n| / max(|a|, |n|, scale): 1e-12 off a gradient of 1e-9 is noise, not 0.1%."""
+    assert relative_error([2.0], [2.2]) == pytest.approx(0.2 / 2.2)
+    assert relative_error([1e-9], [1e-9 + 1e-12]) == pytest.approx(1e-12)
+    assert relative_error([30.0], [33.0], scale=100.0) == pytest.approx(0.03)
+    with pytest.raises(ValueError, match="scale"):
+        relative_error([1.0], [1.0], scale=0.0)
+
+
+def test_gradcheck_scores_at_the_scale_of_the_loss():
+    """A loss a million times larger rounds a million times coarser: no false alarm.
+
+    The first input column is tiny, so the first row of ∂L/∂W is far below the loss's
+    scale and its finite difference is mostly rounding, about 1e-5 here.
+    """
+
+    class MillionfoldMSE(bpcore.MSELoss):
+        def forward(self, prediction, target):
+            return 1e6 * super().forward(prediction, target)
+
+        def backward(self):
+            return 1e6 * super().backward()
+
+    model = bpcore.MLP([3, 4, 2], activation="tanh", seed=0)
+    X, y = RNG.standard_normal((5, 3)), RNG.standard_normal((5, 2))
+    X[:, 0] = 1e-9
+    assert bpcore.gradcheck(model, MillionfoldMSE(), X, y).passed()
+
 
 # ---------------------------------------------------------------------------------------
-# Random networks
+# Property-based tests: backpropagation agrees with central differences on random networks.
+#
+# Hypothesis draws only integers and names (architecture, loss, batch size, a seed); every
+# array comes from ``np.random.default_rng(seed)``. A failing example shrinks to a small
+# network, printed with its batch and targets.
+#
+# The check is the book's one rule (chapter 5, ``bpcore.gradcheck``): step h = 1e-5, each
+# entry scored by |a - n| / max(|a|, |n|, max(1, |L|)), every score below 1e-7. It must pass
+# on every correct network drawn here, and fail on networks with a planted wrong gradient (a
+# dropped factor, a wrong sign, a transposed weight) wherever the bug changes a gradient by
+# more than the rule can resolve.
 # ---------------------------------------------------------------------------------------
 
 LOSSES = ("MSELoss", "BCEWithLogitsLoss", "CrossEntropyLoss")
@@ -182,135 +245,3 @@ def test_gradcheck_catches_a_wrong_sign(problem, layer):
 @given(problems(min_depth=2, square_second=True))
 def test_gradcheck_catches_a_transposed_weight(problem):
     assert_gradcheck_catches(problem, 2, LinearTransposed)
-
-
-# ---------------------------------------------------------------------------------------
-# Random scalar expressions (Value)
-# ---------------------------------------------------------------------------------------
-
-UNARY = ("exp", "log", "tanh", "sigmoid", "relu", "neg")
-BINARY = ("+", "-", "*", "/", "**")
-EXPONENTS = (2, 3, -1, -2, 0.5, 1.5)
-BOUND = 50.0  # every intermediate value stays in [-BOUND, BOUND]
-
-
-class Step(NamedTuple):
-    """One operation of an expression: ``nodes[i] op right``, or ``right op nodes[i]``.
-
-    ``right`` is a node index (``constant`` None) or the number ``constant``; for ``**``
-    it is always the exponent.
-    """
-
-    op: str
-    i: int
-    j: int
-    constant: float | None
-    swap: bool
-
-
-def apply(step, nodes):
-    """The Value that ``step`` computes from the earlier ``nodes``."""
-    x = nodes[step.i]
-    if step.op in UNARY:
-        return -x if step.op == "neg" else getattr(x, step.op)()
-    if step.op == "**":
-        return x**step.constant
-    left, right = x, nodes[step.j] if step.constant is None else step.constant
-    if step.swap:
-        left, right = right, left
-    if step.op == "+":
-        return left + right
-    if step.op == "-":
-        return left - right
-    if step.op == "*":
-        return left * right
-    return left / right
-
-
-def valid(step, nodes):
-    """Whether ``step`` is defined near the current values, away from kinks, and bounded."""
-    a = nodes[step.i].data
-    if step.op == "exp" and a > math.log(BOUND):
-        return False
-    if step.op == "log" and a < 0.1:
-        return False
-    if step.op == "relu" and abs(a) < 1e-2:
-        return False
-    if step.op == "**" and (abs(a) < 0.1 or (a < 0 and not float(step.constant).is_integer())):
-        return False
-    if step.op == "/":
-        denominator = nodes[step.i] if step.swap else (
-            nodes[step.j] if step.constant is None else step.constant
-        )
-        if abs(getattr(denominator, "data", denominator)) < 0.1:
-            return False
-    return abs(apply(step, nodes).data) <= BOUND
-
-
-def random_step(rng, size):
-    """A random operation on nodes 0..size-1, with a random constant operand half the time."""
-    op = str(rng.choice(UNARY + BINARY))
-    constant = None
-    if op == "**":
-        constant = EXPONENTS[rng.integers(len(EXPONENTS))]
-    elif rng.random() < 0.5:
-        constant = float(rng.uniform(-3.0, 3.0))
-    i, j = (int(index) for index in rng.integers(size, size=2))
-    return Step(op, i, j, constant, swap=bool(rng.random() < 0.5))
-
-
-def random_expression(rng, leaves, n_ops):
-    """``n_ops`` valid random steps over ``leaves``; returns (steps, output node).
-
-    Operands are drawn from every node built so far, so nodes are often used more than once.
-    """
-    nodes, steps = list(leaves), []
-    while len(steps) < n_ops:
-        step = random_step(rng, len(nodes))
-        if valid(step, nodes):
-            steps.append(step)
-            nodes.append(apply(step, nodes))
-    return steps, nodes[-1]
-
-
-def evaluate(steps, inputs):
-    """The expression's output for fresh Values holding ``inputs``."""
-    nodes = [bpcore.Value(x) for x in inputs]
-    for step in steps:
-        nodes.append(apply(step, nodes))
-    return nodes[-1]
-
-
-@PROPERTY_SETTINGS
-@given(seed=SEEDS, n_inputs=st.integers(1, 4), n_ops=st.integers(1, 15))
-def test_value_gradients_match_central_differences(seed, n_inputs, n_ops):
-    """∂out/∂x_k from ``Value.backward`` equals (out(x + h e_k) - out(x - h e_k)) / 2h."""
-    rng = np.random.default_rng(seed)
-    inputs = [float(x) for x in rng.uniform(-2.0, 2.0, n_inputs)]
-    leaves = [bpcore.Value(x) for x in inputs]
-    steps, out = random_expression(rng, leaves, n_ops)
-    out.backward()
-    h, scale = STEP, max(1.0, abs(out.data))
-    for k, leaf in enumerate(leaves):
-        plus, minus = list(inputs), list(inputs)
-        plus[k] += h
-        minus[k] -= h
-        numeric = (evaluate(steps, plus).data - evaluate(steps, minus).data) / (2 * h)
-        assert relative_error(leaf.grad, numeric, scale) < TOLERANCE, (k, steps)
-
-
-@PROPERTY_SETTINGS
-@given(seed=SEEDS, n_ops=st.integers(1, 8))
-def test_value_used_twice_gets_summed_gradient(seed, n_ops):
-    """For a node n feeding both f and g, ∂(f + g)/∂n = ∂f/∂n + ∂g/∂n."""
-    rng = np.random.default_rng(seed)
-    x = bpcore.Value(float(rng.uniform(-2.0, 2.0)))
-    _, n = random_expression(rng, [x], n_ops)
-    _, f = random_expression(rng, [n], n_ops)
-    _, g = random_expression(rng, [n], n_ops)
-    f.backward()
-    from_f = n.grad
-    g.backward()
-    from_g = n.grad
-    (f + g).backward()
-    assert math.isclose(n.grad, from_f + from_g, rel_tol=1e-12, abs_tol=1e-12)

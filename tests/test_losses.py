@@ -1,4 +1,4 @@
-"""Every layer, activation and loss: analytic gradients against central differences."""
+"""Tests of bpcore.losses: the three losses' values, gradients and stability, predictions, errors."""
 
 import numpy as np
 import pytest
@@ -7,46 +7,6 @@ import bpcore
 from bpcore.gradcheck import TOLERANCE, numerical_gradient, relative_error
 
 RNG = np.random.default_rng(1234)
-
-
-def away_from_zero(shape, rng=RNG):
-    """Inputs with |x| ≥ 0.1, so no finite-difference step crosses a ReLU kink."""
-    x = rng.uniform(0.1, 2.0, shape)
-    return x * rng.choice([-1.0, 1.0], shape)
-
-
-def check_module(module, x):
-    """∂(Σ R ⊙ module(x))/∂x and /∂θ for a random R, analytic versus numeric."""
-    upstream = RNG.standard_normal(module.forward(x).shape)
-
-    def objective():
-        return float(np.sum(module.forward(x) * upstream))
-
-    module.zero_grad()
-    module.forward(x)
-    analytic_input = module.backward(upstream, input_grad=True)
-    errors = {"input": relative_error(analytic_input, numerical_gradient(objective, x))}
-    for name, parameter in module.named_parameters():
-        errors[name] = relative_error(parameter.grad, numerical_gradient(objective, parameter.data))
-    return errors
-
-
-@pytest.mark.parametrize(
-    "module",
-    [
-        bpcore.Linear(4, 3, rng=0),
-        bpcore.Sigmoid(),
-        bpcore.Tanh(),
-        bpcore.ReLU(),
-        bpcore.LeakyReLU(0.1),
-        bpcore.Identity(),
-        bpcore.MLP([4, 5, 3], activation="tanh", seed=0),
-    ],
-    ids=repr,
-)
-def test_module_gradients(module):
-    errors = check_module(module, away_from_zero((5, 4)))
-    assert max(errors.values()) < TOLERANCE, errors
 
 
 LOGITS = RNG.standard_normal((6, 3))  # moderate size: no gradient entry drowns in rounding
@@ -145,64 +105,78 @@ def test_cross_entropy_agrees_on_labels_one_hot_and_soft_targets():
     np.testing.assert_allclose(ce.backward(), (p - soft) / 5)
 
 
-def test_whole_network_gradcheck_reports_the_worst_parameter():
-    model = bpcore.MLP([3, 4, 2], activation="sigmoid", seed=3)
-    X = RNG.standard_normal((5, 3))
-    report = bpcore.gradcheck(model, bpcore.CrossEntropyLoss(), X, np.array([0, 1, 1, 0, 1]))
-    assert set(report.errors) == {"0.W", "0.b", "2.W", "2.b", "input"}
-    assert report.passed(TOLERANCE)
-    assert report.worst in report.errors and report.max_error == max(report.errors.values())
-    assert f"worst: {report.worst}" in str(report)
+# --- scores to classes ---------------------------------------------------------------------
 
 
-def test_gradcheck_summary_states_the_bound_not_the_noise():
-    report = bpcore.GradcheckReport({"0.W": 3.17e-9, "0.b": 2.4e-10, "input": 0.75})
-    assert report.summary(1e-7) == ("fails at 1e-07: input (relative error 0.75); "
-                                    "the other 2 below it")
-    del report.errors["input"]
-    assert report.summary(1e-7) == "all 2 arrays checked: relative error below 1e-07"
-    assert report.summary(1e-9) == ("fails at 1e-09: 0.W (relative error 3.2e-09); "
-                                    "the other 1 below it")
+def test_predict_classes_takes_the_argmax_of_several_outputs(make_linear_model):
+    model = make_linear_model(np.eye(2, 3), np.zeros(3))  # scores (x1, x2, 0)
+    X = np.array([[2.0, 1.0], [-1.0, 3.0], [-1.0, -2.0]])
+    np.testing.assert_array_equal(bpcore.losses.predict_classes(model(X)), [0, 1, 2])
 
 
-def test_gradcheck_catches_a_wrong_backward():
-    """A check that cannot fail proves nothing: break one gradient and watch it fail."""
-
-    class WrongTanh(bpcore.Tanh):
-        def derivative(self):
-            return 1 - self._output  # should be 1 - tanh²
-
-    model = bpcore.Sequential(bpcore.Linear(3, 4, rng=0), WrongTanh(), bpcore.Linear(4, 1, rng=1))
-    report = bpcore.gradcheck(model, bpcore.MSELoss(), RNG.standard_normal((5, 3)),
-                              RNG.standard_normal((5, 1)))
-    assert not report.passed(1e-3)
-    assert report.worst in {"0.W", "0.b", "input"}
+def test_predict_classes_thresholds_a_single_logit_at_zero(make_linear_model):
+    model = make_linear_model([[1.0], [0.0]], [0.0])  # logit x1
+    X = np.array([[0.5, 9.0], [-0.5, 9.0]])
+    np.testing.assert_array_equal(bpcore.losses.predict_classes(model(X)), [1, 0])
 
 
-def test_relative_error_is_relative_above_the_scale_and_absolute_below():
-    """|a - n| / max(|a|, |n|, scale): 1e-12 off a gradient of 1e-9 is noise, not 0.1%."""
-    assert relative_error([2.0], [2.2]) == pytest.approx(0.2 / 2.2)
-    assert relative_error([1e-9], [1e-9 + 1e-12]) == pytest.approx(1e-12)
-    assert relative_error([30.0], [33.0], scale=100.0) == pytest.approx(0.03)
-    with pytest.raises(ValueError, match="scale"):
-        relative_error([1.0], [1.0], scale=0.0)
+# --- bad input gets an error that names what is wrong -------------------------------------
 
 
-def test_gradcheck_scores_at_the_scale_of_the_loss():
-    """A loss a million times larger rounds a million times coarser: no false alarm.
+@pytest.mark.parametrize("loss", [bpcore.MSELoss(), bpcore.BCEWithLogitsLoss()], ids=repr)
+def test_losses_refuse_to_broadcast_column_against_vector(loss):
+    with pytest.raises(bpcore.ShapeError, match=r"prediction has shape \(5, 1\) but target has shape \(5,\).*reshape"):
+        loss(np.zeros((5, 1)), np.zeros(5))
 
-    The first input column is tiny, so the first row of ∂L/∂W is far below the loss's
-    scale and its finite difference is mostly rounding, about 1e-5 here.
-    """
 
-    class MillionfoldMSE(bpcore.MSELoss):
-        def forward(self, prediction, target):
-            return 1e6 * super().forward(prediction, target)
+def test_cross_entropy_rejects_float_labels():
+    with pytest.raises(TypeError, match=r"expects integer class labels, got dtype float64.*astype\(int\)"):
+        bpcore.CrossEntropyLoss()(np.zeros((3, 4)), np.array([0.0, 1.0, 2.0]))
 
-        def backward(self):
-            return 1e6 * super().backward()
 
-    model = bpcore.MLP([3, 4, 2], activation="tanh", seed=0)
-    X, y = RNG.standard_normal((5, 3)), RNG.standard_normal((5, 2))
-    X[:, 0] = 1e-9
-    assert bpcore.gradcheck(model, MillionfoldMSE(), X, y).passed()
+@pytest.mark.parametrize("labels, shown", [([0, 4, 1], "from 0 to 4"), ([-1, 0, 1], "from -1 to 1")])
+def test_cross_entropy_rejects_labels_out_of_range(labels, shown):
+    with pytest.raises(ValueError, match=rf"labels must lie in \[0, 4\) for 4 classes, got values {shown}"):
+        bpcore.CrossEntropyLoss()(np.zeros((3, 4)), np.array(labels))
+
+
+def test_cross_entropy_rejects_wrong_label_count():
+    with pytest.raises(bpcore.ShapeError, match=r"labels of shape \(3,\) for logits of shape \(3, 4\), got target of shape \(2,\)"):
+        bpcore.CrossEntropyLoss()(np.zeros((3, 4)), np.array([0, 1]))
+
+
+def test_cross_entropy_rejects_one_dimensional_logits():
+    with pytest.raises(bpcore.ShapeError, match=r"logits of shape \(n, classes\), got shape \(3,\)"):
+        bpcore.CrossEntropyLoss()(np.zeros(3), np.array([0, 1, 1]))
+
+
+def test_bce_rejects_targets_outside_unit_interval():
+    with pytest.raises(ValueError, match=r"targets must lie in \[0, 1\], got values from 0.0 to 2.0"):
+        bpcore.BCEWithLogitsLoss()(np.zeros((2, 1)), np.array([[0.0], [2.0]]))
+
+
+def test_non_finite_predictions_and_targets_are_named():
+    with pytest.raises(bpcore.NonFiniteError, match=r"MSELoss\(\) target contains NaN or inf"):
+        bpcore.MSELoss()(np.zeros((1, 1)), np.array([[np.inf]]))
+    with pytest.raises(bpcore.NonFiniteError, match=r"CrossEntropyLoss\(\) prediction contains NaN"):
+        bpcore.CrossEntropyLoss()(np.array([[np.nan, 0.0]]), np.array([0]))
+
+
+def test_loss_backward_before_forward():
+    with pytest.raises(RuntimeError, match=r"MSELoss\(\).backward\(\) was called before forward\(\)"):
+        bpcore.MSELoss().backward()
+
+
+@pytest.mark.parametrize(
+    "loss, prediction, target, shown",
+    [
+        (bpcore.MSELoss(), np.zeros((0, 1)), np.zeros((0, 1)), r"MSELoss\(\) prediction is empty \(shape \(0, 1\)\)"),
+        (bpcore.BCEWithLogitsLoss(), np.zeros((0, 1)), np.zeros((0, 1)), r"BCEWithLogitsLoss\(\) prediction is empty \(shape \(0, 1\)\)"),
+        (bpcore.CrossEntropyLoss(), np.zeros((0, 3)), np.zeros(0, dtype=int), r"CrossEntropyLoss\(\) prediction is empty \(shape \(0, 3\)\)"),
+        (bpcore.CrossEntropyLoss(), np.zeros((0, 3)), np.zeros((0, 3)), r"CrossEntropyLoss\(\) prediction is empty \(shape \(0, 3\)\)"),
+    ],
+    ids=["mse", "bce", "ce-labels", "ce-onehot"],
+)
+def test_losses_reject_an_empty_batch(loss, prediction, target, shown):
+    with pytest.raises(ValueError, match=shown + "; pass at least one sample"):
+        loss(prediction, target)

@@ -1,4 +1,4 @@
-"""Optimizers: convergence on a quadratic, single steps by hand, state over several steps."""
+"""Tests of bpcore.optim: convergence on a quadratic, steps by hand, state over steps, bad settings."""
 
 import math
 
@@ -131,3 +131,63 @@ def test_float32_parameters_stay_float32(optimizer_class):
     parameter.grad[:] = 0.5
     optimizer.step()
     assert parameter.data.dtype == np.float32
+
+
+# --- bad settings get an error that names what is wrong -----------------------------------
+
+
+@pytest.mark.parametrize(
+    "make, message",
+    [
+        (lambda ps: SGD(ps, lr=0), r"lr \(the learning rate\) must be a positive finite number, got 0"),
+        (lambda ps: SGD(ps, lr=-0.1), "got -0.1"),
+        (lambda ps: Adam(ps, lr=float("nan")), "got nan"),
+        (lambda ps: SGD(ps, lr=0.1, nesterov=True), "Nesterov momentum requires momentum > 0"),
+        (lambda ps: SGD(ps, lr=0.1, momentum=1.5), r"momentum must lie in \[0, 1\), got 1.5"),
+        (lambda ps: Adam(ps, betas=(0.9, 1.0)), r"betas\[1\] \(beta2\) must lie in \[0, 1\), got 1.0"),
+        (lambda ps: Adam(ps, betas=(-0.1, 0.999)), r"betas\[0\] \(beta1\) must lie in \[0, 1\)"),
+        (lambda ps: Adam(ps, betas=(0.9, 0.99, 0.999)), r"betas must be a pair \(beta1, beta2\), got 3 values"),
+        (lambda ps: RMSprop(ps, alpha=1.0), r"alpha must lie in \[0, 1\), got 1.0"),
+        (lambda ps: RMSprop(ps, eps=-1.0), "eps must be a finite number ≥ 0, got -1.0"),
+    ],
+)
+def test_invalid_optimizer_settings(make, message):
+    with pytest.raises(ValueError, match=message):
+        make(bpcore.MLP([2, 1]).parameters())
+
+
+def test_optimizer_needs_parameters():
+    with pytest.raises(ValueError, match="SGD got an empty parameter list"):
+        SGD([], lr=0.1)
+    with pytest.raises(TypeError, match=r"expects Parameters \(e.g. model.parameters\(\)\); item 0 is ndarray"):
+        SGD([np.zeros(2)], lr=0.1)
+
+
+@pytest.mark.parametrize(
+    "make, message",
+    [
+        (lambda ps: SGD(ps, lr="a"), r"lr \(the learning rate\) must be a real number, got str 'a'; write the number without quotes"),
+        (lambda ps: SGD(ps, lr=None), r"lr \(the learning rate\) must be a real number, got NoneType None"),
+        (lambda ps: SGD(ps, lr=True), "must be a real number, got bool True"),
+        (lambda ps: SGD(ps, lr=0.1, momentum="0.9"), "momentum must be a real number, got str '0.9'"),
+        (lambda ps: SGD(ps, lr=0.1, momentum=0.9, nesterov="no"), "nesterov must be True or False, got str 'no'"),
+        (lambda ps: SGD(ps, lr=0.1, momentum=0.9, nesterov=1), "nesterov must be True or False, got int 1"),
+        (lambda ps: RMSprop(ps, eps="1e-8"), "eps must be a real number, got str '1e-8'"),
+        (lambda ps: Adam(ps, betas=0.9), r"betas must be a pair \(beta1, beta2\), got float 0.9"),
+        (lambda ps: Adam(ps, betas=(0.9, "0.999")), r"betas\[1\] \(beta2\) must be a real number, got str"),
+    ],
+)
+def test_optimizer_settings_of_the_wrong_type(make, message):
+    with pytest.raises(TypeError, match=message):
+        make(bpcore.MLP([2, 1]).parameters())
+
+
+def test_the_same_parameter_twice_is_refused():
+    model = bpcore.MLP([2, 3, 1])
+    params = model.parameters()
+    with pytest.raises(ValueError, match=r"SGD got the same Parameter\(b, shape=\(3,\), dtype=float64\) twice, as items 1 and 4; list every Parameter once"):
+        SGD(params + [params[1]], lr=0.1)
+    layer = bpcore.Linear(2, 2)
+    shared = bpcore.Sequential(layer, bpcore.Tanh(), layer)
+    with pytest.raises(ValueError, match=r"Adam got the same Parameter\(W, .*\) twice, as items 0 and 2.*shares its parameters"):
+        Adam(shared.parameters())

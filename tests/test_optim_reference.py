@@ -1,4 +1,4 @@
-"""bpcore's optimizers reproduce PyTorch's updates, checked against stored trajectories.
+"""Tests of bpcore.optim against PyTorch: the updates reproduce stored trajectories.
 
 ``tests/data/optim_reference.json`` was produced with PyTorch by
 ``scripts/make_optim_reference.py``; PyTorch is not needed here. Each configuration

@@ -1,4 +1,4 @@
-"""The training loop: it learns XOR and the spiral, and reports divergence once and clearly."""
+"""Tests of bpcore.train: fit learns, records its History, clips, stops on divergence, checks input."""
 
 import re
 import warnings
@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 import bpcore
+from bpcore.optim import SGD
 
 
 def test_xor_reaches_full_accuracy():
@@ -134,3 +135,144 @@ def test_accuracy_handles_logit_columns_and_one_hot_targets():
     assert bpcore.accuracy(np.array([[0.1, 0.9], [0.8, 0.2]]), np.eye(2)[[1, 0]]) == 1.0
     with pytest.raises(bpcore.ShapeError, match="do not match targets"):
         bpcore.accuracy(np.zeros((3, 2)), np.zeros(4, dtype=int))
+
+
+def test_float32_end_to_end():
+    X, y = bpcore.spiral(n_per_class=20, seed=0, dtype=np.float32)
+    model = bpcore.MLP([2, 8, 3], activation="leaky_relu", seed=0, dtype=np.float32)
+    loss = bpcore.CrossEntropyLoss()
+    history = bpcore.fit(model, loss, bpcore.optim.Adam(model.parameters(), lr=0.01), X, y, epochs=3)
+    assert np.isfinite(history.loss).all()
+    assert model(X).dtype == np.float32
+    assert loss.backward().dtype == np.float32
+    assert all(p.data.dtype == np.float32 and p.grad.dtype == np.float32 for p in model.parameters())
+    model.forward(X)
+    loss(model(X), y)
+    assert model.backward(loss.backward(), input_grad=True).dtype == np.float32
+    for activation in (bpcore.Sigmoid(), bpcore.Tanh(), bpcore.ReLU(), bpcore.Identity()):
+        assert activation(X).dtype == np.float32
+    for l32 in (bpcore.MSELoss(), bpcore.BCEWithLogitsLoss()):
+        l32(X[:, :1], np.ones((len(X), 1)))
+        assert l32.backward().dtype == np.float32
+
+
+# --- fit(..., clip_grad_norm=...) ------------------------------------------------------
+
+def regression_problem():
+    X = np.linspace(-3, 3, 200).reshape(-1, 1)
+    return X, 3 * np.sin(2 * X) + X
+
+
+def test_fit_with_a_loose_clip_is_plain_fit():
+    X, y = regression_problem()
+
+    def run(**clip):
+        model = bpcore.MLP([1, 8, 1], activation="tanh", seed=0)
+        return bpcore.fit(model, bpcore.MSELoss(), bpcore.optim.SGD(model.parameters(), lr=0.01),
+                          X, y, epochs=20, batch_size=50, **clip)
+
+    plain, loose = run(), run(clip_grad_norm=1e12)
+    assert plain.loss == loose.loss
+    np.testing.assert_array_equal(plain.grad_norms, loose.grad_norms)
+
+
+def test_fit_clips_every_step_to_learning_rate_times_max_norm():
+    X, y = regression_problem()
+    lr, max_norm = 0.1, 0.5
+    steps = {}
+    for clip in (None, max_norm):
+        model = bpcore.MLP([1, 8, 1], activation="tanh", seed=0)
+        before = np.concatenate([p.data.ravel() for p in model.parameters()])
+        history = bpcore.fit(model, bpcore.MSELoss(), bpcore.optim.SGD(model.parameters(), lr=lr),
+                             X, y, epochs=1, clip_grad_norm=clip)
+        after = np.concatenate([p.data.ravel() for p in model.parameters()])
+        steps[clip] = np.linalg.norm(after - before)
+        grad_norms = history.grad_norms[0]
+    assert steps[None] > 10 * lr * max_norm  # the raw gradient is much larger than the limit
+    assert steps[max_norm] == pytest.approx(lr * max_norm, rel=1e-5)
+    # the history records the gradients before clipping
+    model = bpcore.MLP([1, 8, 1], activation="tanh", seed=0)
+    plain = bpcore.fit(model, bpcore.MSELoss(), bpcore.optim.SGD(model.parameters(), lr=lr),
+                       X, y, epochs=1)
+    np.testing.assert_array_equal(grad_norms, plain.grad_norms[0])
+
+
+def test_clipping_rescues_a_run_that_explodes_without_it():
+    """Linear regression is an exact bowl, with curvature matrix (2/n) [X 1]^T [X 1]. Above
+    eta = 2 / lambda (chapter 1) every step multiplies the error along the steepest direction
+    by 1 - eta lambda = -2, whatever the rounding, until the loss overflows. Clipping caps each
+    step at eta * c, so the clipped run settles near the bottom of the bowl instead."""
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(64, 2)) * [1.0, 3.0]
+    y = X @ np.array([[2.0], [-1.0]]) + 0.5 + 0.1 * rng.normal(size=(64, 1))
+    design = np.hstack([X, np.ones((len(X), 1))])
+    steepest = np.linalg.eigvalsh(2 / len(X) * design.T @ design)[-1]
+    lowest = np.mean((design @ np.linalg.lstsq(design, y, rcond=None)[0] - y) ** 2)
+
+    def run(clip):
+        model = bpcore.Linear(2, 1, rng=0)
+        optimizer = bpcore.optim.SGD(model.parameters(), lr=3 / steepest)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", bpcore.TrainingDivergedWarning)
+            return bpcore.fit(model, bpcore.MSELoss(), optimizer, X, y, epochs=1000,
+                              clip_grad_norm=clip)
+
+    exploding, clipped = run(None), run(0.1)
+    assert exploding.diverged and exploding.epochs < 600  # the loss grows fourfold per step
+    assert all(b > 3 * a for a, b in zip(exploding.loss[100:110], exploding.loss[101:111],
+                                         strict=True))
+    assert not clipped.diverged and clipped.epochs == 1000
+    assert clipped.loss[-1] < 1.5 * lowest
+
+
+@pytest.mark.parametrize("clip, error, message", [
+    (0, ValueError, "clip_grad_norm must be a positive finite number"),
+    (-1.0, ValueError, "clip_grad_norm must be a positive finite number"),
+    (np.nan, ValueError, "clip_grad_norm must be a positive finite number"),
+    ("2", TypeError, "clip_grad_norm must be a real number, got str '2'"),
+])
+def test_fit_rejects_bad_clip_values(clip, error, message):
+    X, y = regression_problem()
+    model = bpcore.MLP([1, 4, 1], seed=0)
+    with pytest.raises(error, match=message):
+        bpcore.fit(model, bpcore.MSELoss(), bpcore.optim.SGD(model.parameters(), lr=0.1), X, y,
+                   epochs=1, clip_grad_norm=clip)
+
+
+# --- bad input gets an error that names what is wrong -------------------------------------
+
+
+def test_fit_rejects_bad_data_and_settings():
+    model = bpcore.MLP([2, 1])
+    optimizer = SGD(model.parameters(), lr=0.1)
+    loss = bpcore.MSELoss()
+    with pytest.raises(bpcore.ShapeError, match=r"X has 3 samples but y has 2"):
+        bpcore.fit(model, loss, optimizer, np.ones((3, 2)), np.ones((2, 1)))
+    with pytest.raises(bpcore.NonFiniteError, match="X contains NaN or inf"):
+        bpcore.fit(model, loss, optimizer, np.full((3, 2), np.nan), np.ones((3, 1)))
+    with pytest.raises(ValueError, match="batch_size must be a positive integer, got 0"):
+        bpcore.fit(model, loss, optimizer, np.ones((3, 2)), np.ones((3, 1)), batch_size=0)
+    with pytest.raises(ValueError, match="epochs must be a positive integer, got -1"):
+        bpcore.fit(model, loss, optimizer, np.ones((3, 2)), np.ones((3, 1)), epochs=-1)
+
+
+def test_fit_sizes_of_the_wrong_type():
+    model = bpcore.MLP([2, 1])
+    optimizer = SGD(model.parameters(), lr=0.1)
+    with pytest.raises(TypeError, match="epochs must be a positive integer, got float 2.5"):
+        bpcore.fit(model, bpcore.MSELoss(), optimizer, np.ones((3, 2)), np.ones((3, 1)), epochs=2.5)
+    with pytest.raises(TypeError, match="batch_size must be a positive integer, got str '8'"):
+        bpcore.fit(model, bpcore.MSELoss(), optimizer, np.ones((3, 2)), np.ones((3, 1)), batch_size="8")
+
+
+def test_fit_rejects_empty_data_naming_X():
+    model = bpcore.MLP([2, 1])
+    with pytest.raises(ValueError, match=r"X is empty \(shape \(0, 2\)\); pass at least one sample"):
+        bpcore.fit(model, bpcore.MSELoss(), SGD(model.parameters(), lr=0.1), np.zeros((0, 2)),
+                   np.zeros((0, 1)))
+
+
+def test_fit_rejects_a_scalar_target():
+    model = bpcore.MLP([2, 1])
+    with pytest.raises(bpcore.ShapeError, match=r"y must hold one target per sample, with shape \(3,\) or \(3, outputs\); got the single number 1.0"):
+        bpcore.fit(model, bpcore.MSELoss(), SGD(model.parameters(), lr=0.1), np.ones((3, 2)), 1.0)

@@ -1,10 +1,17 @@
-"""Scalar reverse mode (Value) and forward mode (Dual) against hand-derived gradients."""
+"""Tests of bpcore.value: Value (reverse mode) and Dual (forward mode), by hand and numerically."""
 
 import math
+from typing import NamedTuple
 
+import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
+import bpcore
 from bpcore import Dual, Value
+from bpcore.gradcheck import STEP, TOLERANCE, relative_error
+from tests.conftest import PROPERTY_SETTINGS, SEEDS
 
 
 def test_sum_times_product_example():
@@ -159,3 +166,137 @@ def test_relu_passes_nan_through():
     assert math.isnan(Value(math.nan).relu().data)
     assert math.isnan(Dual(math.nan).relu().value)
     assert Value(-2.0).relu().data == 0.0 and Value(3.0).relu().data == 3.0
+
+
+# ---------------------------------------------------------------------------------------
+# Property-based tests on random scalar expressions. Hypothesis draws a seed and sizes; every
+# number comes from ``np.random.default_rng(seed)``. Gradients are scored by the book's rule
+# (chapter 5): step h = 1e-5, |a - n| / max(|a|, |n|, max(1, |out|)) below 1e-7.
+# ---------------------------------------------------------------------------------------
+
+UNARY = ("exp", "log", "tanh", "sigmoid", "relu", "neg")
+BINARY = ("+", "-", "*", "/", "**")
+EXPONENTS = (2, 3, -1, -2, 0.5, 1.5)
+BOUND = 50.0  # every intermediate value stays in [-BOUND, BOUND]
+
+
+class Step(NamedTuple):
+    """One operation of an expression: ``nodes[i] op right``, or ``right op nodes[i]``.
+
+    ``right`` is a node index (``constant`` None) or the number ``constant``; for ``**``
+    it is always the exponent.
+    """
+
+    op: str
+    i: int
+    j: int
+    constant: float | None
+    swap: bool
+
+
+def apply(step, nodes):
+    """The Value that ``step`` computes from the earlier ``nodes``."""
+    x = nodes[step.i]
+    if step.op in UNARY:
+        return -x if step.op == "neg" else getattr(x, step.op)()
+    if step.op == "**":
+        return x**step.constant
+    left, right = x, nodes[step.j] if step.constant is None else step.constant
+    if step.swap:
+        left, right = right, left
+    if step.op == "+":
+        return left + right
+    if step.op == "-":
+        return left - right
+    if step.op == "*":
+        return left * right
+    return left / right
+
+
+def valid(step, nodes):
+    """Whether ``step`` is defined near the current values, away from kinks, and bounded."""
+    a = nodes[step.i].data
+    if step.op == "exp" and a > math.log(BOUND):
+        return False
+    if step.op == "log" and a < 0.1:
+        return False
+    if step.op == "relu" and abs(a) < 1e-2:
+        return False
+    if step.op == "**" and (abs(a) < 0.1 or (a < 0 and not float(step.constant).is_integer())):
+        return False
+    if step.op == "/":
+        denominator = nodes[step.i] if step.swap else (
+            nodes[step.j] if step.constant is None else step.constant
+        )
+        if abs(getattr(denominator, "data", denominator)) < 0.1:
+            return False
+    return abs(apply(step, nodes).data) <= BOUND
+
+
+def random_step(rng, size):
+    """A random operation on nodes 0..size-1, with a random constant operand half the time."""
+    op = str(rng.choice(UNARY + BINARY))
+    constant = None
+    if op == "**":
+        constant = EXPONENTS[rng.integers(len(EXPONENTS))]
+    elif rng.random() < 0.5:
+        constant = float(rng.uniform(-3.0, 3.0))
+    i, j = (int(index) for index in rng.integers(size, size=2))
+    return Step(op, i, j, constant, swap=bool(rng.random() < 0.5))
+
+
+def random_expression(rng, leaves, n_ops):
+    """``n_ops`` valid random steps over ``leaves``; returns (steps, output node).
+
+    Operands are drawn from every node built so far, so nodes are often used more than once.
+    """
+    nodes, steps = list(leaves), []
+    while len(steps) < n_ops:
+        step = random_step(rng, len(nodes))
+        if valid(step, nodes):
+            steps.append(step)
+            nodes.append(apply(step, nodes))
+    return steps, nodes[-1]
+
+
+def evaluate(steps, inputs):
+    """The expression's output for fresh Values holding ``inputs``."""
+    nodes = [bpcore.Value(x) for x in inputs]
+    for step in steps:
+        nodes.append(apply(step, nodes))
+    return nodes[-1]
+
+
+@PROPERTY_SETTINGS
+@given(seed=SEEDS, n_inputs=st.integers(1, 4), n_ops=st.integers(1, 15))
+def test_value_gradients_match_central_differences(seed, n_inputs, n_ops):
+    """∂out/∂x_k from ``Value.backward`` equals (out(x + h e_k) - out(x - h e_k)) / 2h."""
+    rng = np.random.default_rng(seed)
+    inputs = [float(x) for x in rng.uniform(-2.0, 2.0, n_inputs)]
+    leaves = [bpcore.Value(x) for x in inputs]
+    steps, out = random_expression(rng, leaves, n_ops)
+    out.backward()
+    h, scale = STEP, max(1.0, abs(out.data))
+    for k, leaf in enumerate(leaves):
+        plus, minus = list(inputs), list(inputs)
+        plus[k] += h
+        minus[k] -= h
+        numeric = (evaluate(steps, plus).data - evaluate(steps, minus).data) / (2 * h)
+        assert relative_error(leaf.grad, numeric, scale) < TOLERANCE, (k, steps)
+
+
+@PROPERTY_SETTINGS
+@given(seed=SEEDS, n_ops=st.integers(1, 8))
+def test_value_used_twice_gets_summed_gradient(seed, n_ops):
+    """For a node n feeding both f and g, ∂(f + g)/∂n = ∂f/∂n + ∂g/∂n."""
+    rng = np.random.default_rng(seed)
+    x = bpcore.Value(float(rng.uniform(-2.0, 2.0)))
+    _, n = random_expression(rng, [x], n_ops)
+    _, f = random_expression(rng, [n], n_ops)
+    _, g = random_expression(rng, [n], n_ops)
+    f.backward()
+    from_f = n.grad
+    g.backward()
+    from_g = n.grad
+    (f + g).backward()
+    assert math.isclose(n.grad, from_f + from_g, rel_tol=1e-12, abs_tol=1e-12)
