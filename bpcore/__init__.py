@@ -1,5 +1,4 @@
-"""bpcore: a small NumPy backpropagation engine, the networks of the
-backpropagation book.
+"""bpcore: a small NumPy backpropagation engine and the networks of the book.
 
 ``import bpcore`` needs only NumPy. The figures, explorers and worked examples
 are loaded on first use (``bpcore.plots``, ``bpcore.widgets``,
@@ -42,8 +41,7 @@ _LAZY_MODULES = {"examples", "plots", "widgets"}
 
 
 def __getattr__(name):
-    """Import the figures, explorers and worked examples only when first
-    used."""
+    """Import the figures, explorers and worked examples on first use."""
     if name in _LAZY_MODULES:
         return importlib.import_module(f".{name}", __name__)
     raise AttributeError(f"module 'bpcore' has no attribute {name!r}")

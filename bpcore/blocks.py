@@ -12,8 +12,11 @@ from .layers import Module, Sequential
 
 
 def _feature_sizes(module):
-    """(in_features, out_features) of a module, looking inside a Sequential;
-    None if unknown."""
+    """(in_features, out_features) of a module, each None if unknown.
+
+    A Sequential is looked inside: in_features of the first layer that has one,
+    out_features of the last.
+    """
     if isinstance(module, Sequential):
         sizes_in = [getattr(layer, "in_features", None) for layer in module]
         sizes_out = [getattr(layer, "out_features", None) for layer in module]
@@ -28,8 +31,10 @@ def _feature_sizes(module):
 
 
 def _short_name(module):
-    """The module's repr if it fits on one line, else its class name (e.g. a
-    Sequential)."""
+    """The module's repr if it fits on one line, else its class name.
+
+    A Sequential, for example, is named by its class.
+    """
     text = repr(module)
     return type(module).__name__ if "\n" in text else text
 

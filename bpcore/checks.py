@@ -12,8 +12,7 @@ import numpy as np
 
 
 class ShapeError(ValueError):
-    """An array has the wrong number of dimensions or the wrong size along one
-    of them."""
+    """An array has the wrong number of dimensions or a wrong size along one."""
 
 
 class NonFiniteError(ValueError):
@@ -21,11 +20,10 @@ class NonFiniteError(ValueError):
 
 
 def as_float_array(x, name):
-    """Return ``x`` as a floating-point ndarray; integers and booleans become
-    float64.
+    """Return ``x`` as a floating-point ndarray.
 
-    Floating arrays keep their dtype (no silent upcast of float32); anything
-    else raises.
+    Integers and booleans become float64; floating arrays keep their dtype (no
+    silent upcast of float32); anything else raises.
     """
     array = np.asarray(x)
     if array.dtype.kind == "f":
@@ -44,8 +42,7 @@ def as_float_array(x, name):
 
 
 def check_float_dtype(dtype, name="dtype"):
-    """Return ``np.dtype(dtype)``, raising TypeError unless it is a real
-    floating type."""
+    """Return ``np.dtype(dtype)``; TypeError unless a real floating type."""
     dtype = np.dtype(dtype)
     if dtype.kind != "f":
         raise TypeError(
@@ -57,8 +54,10 @@ def check_float_dtype(dtype, name="dtype"):
 
 
 def check_not_empty(array, name):
-    """Raise ValueError if ``array`` has no entries (a mean over nothing is
-    undefined)."""
+    """Raise ValueError if ``array`` has no entries.
+
+    A mean over nothing is undefined.
+    """
     if array.size == 0:
         raise ValueError(
             f"{name} is empty (shape {array.shape}); pass at least one sample"
@@ -66,8 +65,10 @@ def check_not_empty(array, name):
 
 
 def check_finite(array, name):
-    """Raise NonFiniteError if ``array`` holds NaN or infinity, saying how many
-    entries do."""
+    """Raise NonFiniteError if ``array`` holds NaN or infinity.
+
+    The message says how many entries do.
+    """
     if not np.isfinite(array).all():
         bad = int(array.size - np.count_nonzero(np.isfinite(array)))
         raise NonFiniteError(
@@ -77,8 +78,10 @@ def check_finite(array, name):
 
 
 def check_same_shape(prediction, target, loss_name):
-    """Raise ShapeError unless prediction and target have identical shapes (no
-    broadcasting)."""
+    """Raise ShapeError unless prediction and target have identical shapes.
+
+    There is no broadcasting.
+    """
     if prediction.shape != target.shape:
         hint = ""
         if prediction.size == target.size:
@@ -94,8 +97,10 @@ def check_same_shape(prediction, target, loss_name):
 
 
 def check_real(value, name):
-    """Raise TypeError unless ``value`` is a real number (int, float or NumPy
-    scalar; not bool)."""
+    """Raise TypeError unless ``value`` is a real number.
+
+    A real number is an int, a float or a NumPy scalar, but not a bool.
+    """
     if isinstance(value, bool) or not isinstance(value, Real):
         hint = (
             "; write the number without quotes"
@@ -109,8 +114,7 @@ def check_real(value, name):
 
 
 def check_positive(value, name):
-    """TypeError unless ``value`` is a real number; ValueError unless 0 < value
-    < ∞."""
+    """TypeError unless ``value`` is real; ValueError unless 0 < value < ∞."""
     check_real(value, name)
     if not (np.isfinite(value) and value > 0):
         raise ValueError(
@@ -119,16 +123,14 @@ def check_positive(value, name):
 
 
 def check_non_negative(value, name):
-    """TypeError unless ``value`` is a real number; ValueError unless 0 ≤ value
-    < ∞."""
+    """TypeError unless ``value`` is real; ValueError unless 0 ≤ value < ∞."""
     check_real(value, name)
     if not (np.isfinite(value) and value >= 0):
         raise ValueError(f"{name} must be a finite number ≥ 0, got {value!r}")
 
 
 def check_positive_int(value, name):
-    """TypeError unless ``value`` is a whole number (int); ValueError unless it
-    is ≥ 1."""
+    """TypeError unless ``value`` is an integer; ValueError unless it is ≥ 1."""
     if isinstance(value, bool) or not isinstance(value, Integral):
         raise TypeError(
             f"{name} must be a positive integer, got {type(value).__name__} "
@@ -139,16 +141,14 @@ def check_positive_int(value, name):
 
 
 def check_unit_interval(value, name):
-    """TypeError unless ``value`` is a real number; ValueError unless 0 ≤ value
-    < 1."""
+    """TypeError unless ``value`` is real; ValueError unless 0 ≤ value < 1."""
     check_real(value, name)
     if not 0 <= value < 1:
         raise ValueError(f"{name} must lie in [0, 1), got {value!r}")
 
 
 def check_open_unit_interval(value, name):
-    """TypeError unless ``value`` is a real number; ValueError unless 0 < value
-    < 1."""
+    """TypeError unless ``value`` is real; ValueError unless 0 < value < 1."""
     check_real(value, name)
     if not 0 < value < 1:
         raise ValueError(

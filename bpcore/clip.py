@@ -1,5 +1,4 @@
-"""Gradient clipping by global norm, as ``torch.nn.utils.clip_grad_norm_`` does
-it.
+"""Gradient clipping by global norm, like ``torch.nn.utils.clip_grad_norm_``.
 
 All gradients together form one long vector g with norm ‖g‖ = sqrt(Σ over
 parameters of ‖grad‖²). When ‖g‖ exceeds ``max_norm``, every gradient is
@@ -18,8 +17,9 @@ EPS = 1e-6
 
 
 def clip_grad_norm(parameters, max_norm):
-    """Scale the gradients of ``parameters`` in place so their global norm is at
-    most ``max_norm``.
+    """Rescale the gradients in place to a global norm of at most ``max_norm``.
+
+    The gradients are those of ``parameters``.
 
     Returns the global norm before clipping (a Python float). Gradients whose
     global norm is at most ``max_norm`` are left untouched; so are non-finite

@@ -26,12 +26,11 @@ def _shuffled(X, y, rng, dtype):
 
 
 def xor(repeats=1, noise=0.0, seed=0, dtype=np.float64):
-    """The four XOR points (0,0)→0, (0,1)→1, (1,0)→1, (1,1)→0, each ``repeats``
-    times.
+    """The four XOR points (0,0)→0, (0,1)→1, (1,0)→1, (1,1)→0.
 
-    With ``noise`` > 0, Gaussian noise of that standard deviation is added to
-    the inputs. Returns X (4·repeats, 2) and y (4·repeats,); with repeats=1 and
-    no noise, in that order.
+    Each point appears ``repeats`` times. With ``noise`` > 0, Gaussian noise of
+    that standard deviation is added to the inputs. Returns X (4·repeats, 2) and
+    y (4·repeats,); with repeats=1 and no noise, in that order.
 
     Taught in :doc:`/chapters/05_backward_pass`.
     """
@@ -96,11 +95,10 @@ def blobs(
 
 
 def moons(n=200, noise=0.1, seed=0, dtype=np.float64):
-    """Two interleaving half circles: class 0 the upper arc, class 1 the lower,
-    shifted one.
+    """Two interleaving half circles: class 0 the upper arc, class 1 the lower.
 
-    Returns X (n, 2) and y (n,), shuffled; noise is the std of added Gaussian
-    noise.
+    The lower arc is centred at (1, 0.5), the upper at (0, 0). Returns X (n, 2)
+    and y (n,), shuffled; noise is the std of added Gaussian noise.
 
     Taught in :doc:`/chapters/06_vanishing_exploding`.
     """
@@ -123,10 +121,9 @@ def moons(n=200, noise=0.1, seed=0, dtype=np.float64):
 
 
 def circles(n=200, noise=0.05, factor=0.5, seed=0, dtype=np.float64):
-    """Two concentric circles: class 0 of radius 1, class 1 of radius ``factor``
-    (0 < f < 1).
+    """Two concentric circles: radius 1 for class 0, ``factor`` for class 1.
 
-    Returns X (n, 2) and y (n,), shuffled.
+    ``factor`` lies in 0 < f < 1. Returns X (n, 2) and y (n,), shuffled.
 
     Taught in :doc:`/chapters/07_optimizers`.
     """
@@ -150,8 +147,9 @@ def circles(n=200, noise=0.05, factor=0.5, seed=0, dtype=np.float64):
 
 
 class DigitsSplit(NamedTuple):
-    """Train/test split of the digits, unpacked like scikit-learn's
-    train_test_split.
+    """The digits split into a training and a test set.
+
+    It unpacks like the result of scikit-learn's train_test_split.
 
     Taught in :doc:`/chapters/08_digits`.
     """

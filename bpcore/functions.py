@@ -1,5 +1,4 @@
-"""Elementwise functions that layers, losses and worked examples share, in
-stable forms.
+"""Stable elementwise functions that layers, losses and worked examples share.
 
 Each takes arrays (or plain numbers) and never overflows, whatever the size of
 ``z``.
@@ -9,8 +8,9 @@ import numpy as np
 
 
 def sigmoid(z):
-    """σ(z) = 1 / (1 + e^{-z}), computed from e^{-|z|} ≤ 1 so that no exponent
-    overflows.
+    """σ(z) = 1 / (1 + e^{-z}), computed so that no exponent overflows.
+
+    It is computed from ``e^{-|z|}``, which is at most 1.
 
     Defined in :doc:`/chapters/02_chain_rule`; the stable form in
     :doc:`/chapters/04_losses`.
@@ -20,8 +20,9 @@ def sigmoid(z):
 
 
 def binary_cross_entropy_with_logits(z, y):
-    """-y ln σ(z) - (1 - y) ln(1 - σ(z)), elementwise, as max(z, 0) - z·y + ln(1
-    + e^{-|z|}).
+    """-y ln σ(z) - (1 - y) ln(1 - σ(z)), elementwise, in a stable form.
+
+    It is computed as ``max(z, 0) - z·y + ln(1 + e^{-|z|})``.
 
     Derived in :doc:`/chapters/04_losses`.
     """

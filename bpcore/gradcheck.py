@@ -1,5 +1,4 @@
-"""Gradient checking: compare backpropagated gradients with central finite
-differences.
+"""Gradient checking: compare backpropagated gradients with finite differences.
 
 Central difference: ∂f/∂x_i ≈ (f(x + h e_i) - f(x - h e_i)) / (2h). Its error is
 truncation, about h²·f‴/6, plus rounding, about ε·f/h with ε = 2.2e-16. At
@@ -23,8 +22,7 @@ TOLERANCE = (
 
 
 def numerical_gradient(f, x, h=STEP):
-    """∂f/∂x by central differences for a scalar function ``f`` of the array
-    ``x``.
+    """∂f/∂x by central differences, ``f`` a scalar function of the array ``x``.
 
     ``x`` is perturbed in place one entry at a time and restored afterwards.
 
@@ -75,8 +73,9 @@ def relative_error(analytic, numeric, scale=1.0):
 
 @dataclass
 class GradcheckReport:
-    """The score ``relative_error`` gives each parameter (and the input), worst
-    one named.
+    """The ``relative_error`` score of each parameter (and of the input).
+
+    ``worst`` names the array with the largest one.
 
     Taught in :doc:`/chapters/05_backward_pass`.
     """
@@ -98,12 +97,11 @@ class GradcheckReport:
         return self.max_error < tolerance
 
     def summary(self, tolerance=TOLERANCE):
-        """One line on how the errors compare with ``tolerance``, naming the
-        arrays that fail.
+        """One line on how the errors compare with ``tolerance``.
 
-        The errors of a correct backward pass are rounding noise whose digits
-        differ from one machine (BLAS kernel, thread count) to the next; this
-        line does not print them.
+        It names the arrays that fail. The errors of a correct backward pass are
+        rounding noise whose digits differ from one machine (BLAS kernel, thread
+        count) to the next; this line does not print them.
         """
         failing = {
             name: error
@@ -135,8 +133,7 @@ class GradcheckReport:
 
 
 def gradcheck(model, loss, X, y, h=STEP, check_input=True):
-    """Check every parameter gradient of ``model`` (and ∂L/∂X) under
-    ``loss(model(X), y)``.
+    """Check the gradients of ``model`` (and ∂L/∂X) under ``loss(model(X), y)``.
 
     Runs one forward and backward pass to get the analytic gradients (the
     parameters' ``.grad`` are zeroed first and hold those gradients afterwards),

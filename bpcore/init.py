@@ -12,8 +12,9 @@ from .checks import check_positive
 
 
 def zeros(fan_in, fan_out, rng, dtype=np.float64):
-    """W = 0: every unit in a layer computes the same thing, so symmetry is
-    never broken.
+    """W = 0: every unit in a layer computes the same thing.
+
+    So the symmetry between them is never broken.
 
     Taught in :doc:`/chapters/06_vanishing_exploding`.
     """
@@ -21,8 +22,7 @@ def zeros(fan_in, fan_out, rng, dtype=np.float64):
 
 
 def normal(std):
-    """A scheme drawing W ~ N(0, std²) with a fixed standard deviation, whatever
-    the fan.
+    """A scheme drawing W ~ N(0, std²), with the same std whatever the fan.
 
     Taught in :doc:`/chapters/06_vanishing_exploding`.
     """
@@ -40,8 +40,9 @@ small_normal.__name__ = "small_normal"
 
 
 def xavier_uniform(fan_in, fan_out, rng, dtype=np.float64):
-    """W ~ U(-a, a) with a = sqrt(6 / (fan_in + fan_out)), so Var(W) = 2 /
-    (fan_in + fan_out).
+    """W ~ U(-a, a) with a = sqrt(6 / (fan_in + fan_out)).
+
+    So Var(W) = 2 / (fan_in + fan_out).
 
     Taught in :doc:`/chapters/06_vanishing_exploding`.
     """

@@ -1,5 +1,4 @@
-"""Layers as modules: ``forward`` caches what the backward pass needs,
-``backward`` uses it.
+"""Layers as modules: ``forward`` caches what ``backward`` needs.
 
 Samples are rows: a batch ``X`` has shape (n, features). For a layer ``y =
 f(x)`` with upstream gradient ``g = ∂L/∂y``, ``backward(g)`` adds ∂L/∂θ to each
@@ -80,11 +79,11 @@ class Parameter:
 
 
 def check_parameters(parameters, owner):
-    """Return ``parameters`` as a list, each a distinct Parameter; ``owner``
-    names the caller.
+    """Return ``parameters`` as a list, checking each is a distinct Parameter.
 
-    TypeError for an item that is not a Parameter; ValueError for one listed
-    twice, which would be updated (or clipped) twice per step.
+    ``owner`` names the caller in the messages. TypeError for an item that is
+    not a Parameter; ValueError for one listed twice, which would be updated (or
+    clipped) twice per step.
     """
     parameters = list(parameters)
     first_position = {}
@@ -130,8 +129,7 @@ class Module:
         return self.forward(x)
 
     def named_parameters(self):
-        """(name, Parameter) pairs in forward order; a layer's W comes before
-        its b."""
+        """(name, Parameter) pairs in forward order, each W before its b."""
         return []
 
     def parameters(self):
@@ -139,8 +137,10 @@ class Module:
         return [parameter for _, parameter in self.named_parameters()]
 
     def named_weights(self):
-        """(name, Parameter) pairs of the weight matrices (the 2-D parameters),
-        in order."""
+        """(name, Parameter) pairs of the weight matrices, in order.
+
+        The weight matrices are the 2-D parameters.
+        """
         return [
             (name, p) for name, p in self.named_parameters() if p.data.ndim == 2
         ]
@@ -245,8 +245,9 @@ class Linear(Module):
 
 
 class Activation(Module):
-    """An elementwise function y = f(x); backward multiplies by f'(x)
-    elementwise.
+    """An elementwise function y = f(x); backward multiplies by f'(x).
+
+    The product is elementwise too: ∂L/∂x = ∂L/∂y · f'(x).
 
     Taught in :doc:`/chapters/05_backward_pass`.
     """
@@ -266,8 +267,7 @@ class Activation(Module):
         raise NotImplementedError
 
     def derivative(self):
-        """f'(x) at the cached forward input, as an array of the input's
-        shape."""
+        """f'(x) at the cached forward input, an array of the input's shape."""
         raise NotImplementedError
 
 
@@ -311,8 +311,9 @@ class ReLU(Activation):
 
 
 class LeakyReLU(Activation):
-    """x for x > 0 and a·x otherwise (a = negative_slope), with derivative 1 or
-    a.
+    """x for x > 0 and a·x otherwise, with derivative 1 or a.
+
+    The slope a is ``negative_slope``.
 
     Taught in :doc:`/chapters/06_vanishing_exploding`.
     """
@@ -346,12 +347,12 @@ class Identity(Activation):
 
 
 class Sequential(Module):
-    """Modules applied in order; backward runs them in reverse (the chain rule,
-    layer by layer).
+    """Modules applied in order; backward runs them in reverse.
 
-    Every layer but the first passes its input gradient down; the first computes
-    one only if ``input_grad`` is True (the default), so a training step's
-    ``backward(g, input_grad=False)`` saves the matrix product nobody needs.
+    That is the chain rule, layer by layer. Every layer but the first passes its
+    input gradient down; the first computes one only if ``input_grad`` is True
+    (the default), so a training step's ``backward(g, input_grad=False)`` saves
+    the matrix product nobody needs.
 
     Taught in :doc:`/chapters/05_backward_pass`.
     """
@@ -408,8 +409,10 @@ class Sequential(Module):
 
 
 def _check_feature_sizes(modules):
-    """Raise ShapeError when a layer's in_features differs from the previous
-    out_features."""
+    """Raise ShapeError where consecutive layers' feature sizes disagree.
+
+    That is, where a layer's in_features differs from the previous out_features.
+    """
     previous = None
     for position, module in enumerate(modules):
         size_in = getattr(module, "in_features", None)

@@ -1,9 +1,9 @@
-"""Loss functions with mean reduction: ``forward(prediction, target) -> float``,
-``backward()``.
+"""Loss functions with mean reduction, each with ``forward`` and ``backward``.
 
-``backward()`` returns ∂L/∂prediction for the last ``forward`` call. The
-classification losses take logits and are computed in stable forms, so logits of
-±1000 give finite losses and gradients without warnings.
+``forward(prediction, target)`` returns a float, and ``backward()`` returns
+∂L/∂prediction for the last ``forward`` call. The classification losses take
+logits and are computed in stable forms, so logits of ±1000 give finite losses
+and gradients without warnings.
 """
 
 import numpy as np
@@ -55,8 +55,10 @@ class Loss:
         return f"{type(self).__name__}()"
 
     def backward(self):
-        """∂L/∂prediction for the last forward call, with the prediction's shape
-        and dtype."""
+        """∂L/∂prediction for the last forward call.
+
+        It has the prediction's shape and dtype.
+        """
         if self._gradient is None:
             raise RuntimeError(
                 f"{self!r}.backward() was called before forward(): compute the "
@@ -65,8 +67,7 @@ class Loss:
         return self._gradient
 
     def predict(self, scores):
-        """None: a regression loss compares the scores themselves with the
-        targets."""
+        """None: a regression loss compares the raw scores with the targets."""
         return None
 
     def _prediction(self, prediction):
@@ -97,8 +98,9 @@ class MSELoss(Loss):
 
 
 class ClassificationLoss(Loss):
-    """A loss on logits: ``predict`` turns scores into class labels
-    (``predict_classes``).
+    """A loss on logits, whose ``predict`` turns scores into class labels.
+
+    ``predict`` uses ``predict_classes``.
 
     Taught in :doc:`/chapters/04_losses`.
     """
@@ -108,11 +110,10 @@ class ClassificationLoss(Loss):
 
 
 class BCEWithLogitsLoss(ClassificationLoss):
-    """Binary cross-entropy on logits z: L = mean(-y log σ(z) - (1 - y) log(1 -
-    σ(z))).
+    """Binary cross-entropy on logits z.
 
-    Stable form: ``max(z, 0) - z·y + log(1 + exp(-|z|))``. Gradient: (σ(z) - y)
-    / z.size.
+    L = mean(-y log σ(z) - (1 - y) log(1 - σ(z))). Stable form:
+    ``max(z, 0) - z·y + log(1 + exp(-|z|))``. Gradient: (σ(z) - y) / z.size.
 
     Taught in :doc:`/chapters/04_losses`.
     """
@@ -133,8 +134,9 @@ class BCEWithLogitsLoss(ClassificationLoss):
 
 
 class CrossEntropyLoss(ClassificationLoss):
-    """Softmax cross-entropy on logits Z (n, K) and integer labels y (n,) or
-    one-hot (n, K).
+    """Softmax cross-entropy of logits Z (n, K) against labels y.
+
+    The labels are integers of shape (n,) or one-hot rows of shape (n, K).
 
     L = mean_i(log Σ_k e^{Z_ik} - Z_{i,y_i}), via log-sum-exp with the row
     maximum subtracted. Gradient: (softmax(Z) - Y) / n, where Y is the one-hot
@@ -173,8 +175,10 @@ class CrossEntropyLoss(ClassificationLoss):
         return float(total / n)
 
     def _check_target(self, target, logits):
-        """Check integer labels (n,) or one-hot/probability rows (n, K); return
-        them."""
+        """Check integer labels (n,) or one-hot/probability rows (n, K).
+
+        Returns the checked target.
+        """
         n, classes = logits.shape
         target = np.asarray(target)
         if target.ndim == 2:

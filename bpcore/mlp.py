@@ -1,5 +1,7 @@
-"""``MLP``: a multilayer perceptron as a ``Sequential`` of Linear layers and
-activations."""
+"""``MLP``: a multilayer perceptron as a ``Sequential``.
+
+Its layers are Linear layers and activations.
+"""
 
 import numpy as np
 
@@ -30,13 +32,13 @@ def make_activation(name):
 
 
 def MLP(sizes, activation="relu", init="auto", seed=0, dtype=np.float64):
-    """Sequential(Linear(sizes[0], sizes[1]), f, ..., Linear(sizes[-2],
-    sizes[-1])).
+    """A multilayer perceptron: Linear layers with an activation between them.
 
-    The activation ``f`` goes between Linear layers, none after the last (it
-    outputs logits or raw predictions; the loss applies sigmoid or softmax).
-    ``init="auto"`` picks He for ReLU-like activations and Xavier/Glorot
-    otherwise. ``seed`` makes the weights reproducible.
+    Sequential(Linear(sizes[0], sizes[1]), f, ..., Linear(sizes[-2],
+    sizes[-1])): the activation ``f`` goes between Linear layers, none after the
+    last (it outputs logits or raw predictions; the loss applies sigmoid or
+    softmax). ``init="auto"`` picks He for ReLU-like activations and
+    Xavier/Glorot otherwise. ``seed`` makes the weights reproducible.
 
     Taught in :doc:`/chapters/05_backward_pass`.
     """

@@ -1,10 +1,11 @@
-"""Optimizers with PyTorch's update rules (no weight decay, dampening or
-amsgrad).
+"""Optimizers with PyTorch's update rules.
+
+There is no weight decay, dampening or amsgrad.
 
 With gradient g_t of a parameter θ at step t:
 
-- SGD:      θ ← θ - η g_t; with momentum μ: v_1 = g_1, v_t = μ v_{t-1} + g_t, θ
-  ← θ - η v_t; Nesterov: θ ← θ - η (g_t + μ v_t).
+- SGD:      θ ← θ - η g_t; with momentum μ: v_1 = g_1, v_t = μ v_{t-1} + g_t,
+            θ ← θ - η v_t; Nesterov: θ ← θ - η (g_t + μ v_t).
 - RMSprop:  s_t = α s_{t-1} + (1 - α) g_t², θ ← θ - η g_t / (√s_t + ε).
 - Adam:     m_t = β₁ m_{t-1} + (1 - β₁) g_t, s_t = β₂ s_{t-1} + (1 - β₂) g_t²,
             θ ← θ - η/(1 - β₁ᵗ) · m_t / (√s_t / √(1 - β₂ᵗ) + ε).
@@ -19,8 +20,9 @@ from .layers import check_parameters
 
 
 class Optimizer:
-    """Holds a list of Parameters; ``step()`` updates them, ``zero_grad()``
-    clears gradients.
+    """Holds a list of Parameters; ``step()`` updates them.
+
+    ``zero_grad()`` clears their gradients.
 
     Taught in :doc:`/chapters/07_optimizers`.
     """
@@ -45,8 +47,9 @@ class Optimizer:
 
 
 class SGD(Optimizer):
-    """Stochastic gradient descent, optionally with (Nesterov) momentum, as in
-    PyTorch.
+    """Stochastic gradient descent, optionally with (Nesterov) momentum.
+
+    Its update rule is PyTorch's.
 
     Taught in :doc:`/chapters/07_optimizers`.
     """
@@ -84,8 +87,9 @@ class SGD(Optimizer):
 
 
 class RMSprop(Optimizer):
-    """Divides each step by a running root-mean-square of the gradient, as in
-    PyTorch.
+    """Divides each step by a running root-mean-square of the gradient.
+
+    Its update rule is PyTorch's.
 
     Taught in :doc:`/chapters/07_optimizers`.
     """
@@ -111,8 +115,7 @@ class RMSprop(Optimizer):
 
 
 class Adam(Optimizer):
-    """Momentum plus RMSprop-style scaling, with bias correction of both
-    averages.
+    """Momentum plus RMSprop-style scaling, with both averages bias-corrected.
 
     Taught in :doc:`/chapters/07_optimizers`.
     """

@@ -1,5 +1,4 @@
-"""The training loop: forward pass, loss, backward pass, update — over
-mini-batches and epochs.
+"""The training loop: forward pass, loss, backward pass, update.
 
 ``train_step`` is one step on one batch; ``fit`` repeats it over shuffled
 mini-batches and epochs and returns a ``History`` with the loss per epoch, the
@@ -32,8 +31,9 @@ RISE_LIMIT = 10
 
 
 class TrainingDivergedWarning(UserWarning):
-    """Training stopped: the loss or the weights became inf or NaN, or the loss
-    shot up.
+    """Training stopped because it diverged.
+
+    The loss or the weights became inf or NaN, or the loss shot up.
 
     Taught in :doc:`/chapters/05_backward_pass`.
     """
@@ -101,8 +101,9 @@ def _fraction_correct(predicted, target):
 
 
 def train_step(model, loss, optimizer, X, y, *, before_update=None):
-    """One step of gradient descent on the batch (X, y); returns (loss value,
-    scores).
+    """One step of gradient descent on the batch (X, y).
+
+    Returns (loss value, scores).
 
     Clear the gradients, run the forward pass and the loss, run the backward
     pass (no gradient for the data X), then update. ``before_update()``, if
@@ -121,8 +122,7 @@ def train_step(model, loss, optimizer, X, y, *, before_update=None):
 
 
 def _batches(n, batch_size, rng):
-    """Index arrays covering range(n) in a fresh random order, batch_size at a
-    time."""
+    """Index arrays covering range(n), shuffled afresh, batch_size at a time."""
     order = rng.permutation(n)
     return [
         order[start : start + batch_size] for start in range(0, n, batch_size)

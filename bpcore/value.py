@@ -1,5 +1,4 @@
-"""Scalar automatic differentiation: reverse mode (``Value``) and forward mode
-(``Dual``).
+"""Scalar autodiff: reverse mode (``Value``) and forward mode (``Dual``).
 
 A ``Value`` remembers the operation that made it, its parents, and the local
 derivative of its data with respect to each parent. ``backward()`` then applies
@@ -19,8 +18,10 @@ from .functions import sigmoid
 
 
 def _exp(x):
-    """e^x as a float, +inf where it overflows (x > 709.78) rather than
-    OverflowError."""
+    """e^x as a float, +inf rather than OverflowError where it overflows.
+
+    It overflows for x > 709.78.
+    """
     try:
         return math.exp(x)
     except OverflowError:
@@ -42,8 +43,10 @@ def _power(base, exponent):
 
 
 def _overflow_to_inf(base, exponent):
-    """base ** exponent, or ±inf (the sign of the true result) where a float
-    overflows."""
+    """base ** exponent, or ±inf where the float result overflows.
+
+    The infinity has the sign of the true result.
+    """
     try:
         return base**exponent
     except OverflowError:
@@ -57,8 +60,10 @@ def _check_log_argument(x):
 
 
 def _check_power(base, exponent):
-    """Return the exponent as an int or float, or raise saying why ``base **
-    exponent`` fails."""
+    """Return the exponent as an int or float, or raise.
+
+    The error says why ``base ** exponent`` fails.
+    """
     if isinstance(exponent, (Value, Dual)):
         raise TypeError(
             "the exponent must be a plain number (int or float), not a graph "
@@ -82,11 +87,10 @@ def _check_power(base, exponent):
 
 
 class _DerivedOperators:
-    """Operators expressed through ``+``, ``*``, ``**`` and ``_lift``, shared by
-    Value and Dual.
+    """The operators Value and Dual share.
 
-    A subclass's ``_primal`` is the plain number it carries (``.data`` or
-    ``.value``).
+    Each is expressed through ``+``, ``*``, ``**`` and ``_lift``. A subclass's
+    ``_primal`` is the plain number it carries (``.data`` or ``.value``).
     """
 
     def __neg__(self):
@@ -169,15 +173,19 @@ class Value(_DerivedOperators):
         )
 
     def __pow__(self, exponent):
-        """x^p for a number p, with derivative p x^(p-1); inf where x^p
-        overflows a float."""
+        """x^p for a number p, with derivative p x^(p-1).
+
+        The result is inf where x^p overflows a float.
+        """
         exponent = _check_power(self.data, exponent)
         out, derivative = _power(self.data, exponent)
         return Value(out, (self,), f"**{exponent}", (derivative,))
 
     def exp(self):
-        """e^x, with derivative e^x; inf for x > 709.78, where e^x overflows a
-        float."""
+        """e^x, with derivative e^x.
+
+        It is inf for x > 709.78, where e^x overflows a float.
+        """
         out = _exp(self.data)
         return Value(out, (self,), "exp", (out,))
 
@@ -192,8 +200,10 @@ class Value(_DerivedOperators):
         return Value(t, (self,), "tanh", (1.0 - t * t,))
 
     def relu(self):
-        """max(0, x), with derivative 1 for x > 0 and 0 otherwise; NaN stays
-        NaN."""
+        """max(0, x), with derivative 1 for x > 0 and 0 otherwise.
+
+        NaN stays NaN.
+        """
         out = 0.0 if self.data < 0 else self.data
         return Value(out, (self,), "relu", (float(self.data > 0),))
 
@@ -204,8 +214,7 @@ class Value(_DerivedOperators):
 
     # --- the backward pass ----------------------------------------------------
     def topological_order(self):
-        """All nodes this Value depends on, each listed after all of its
-        parents.
+        """All nodes this Value depends on, each after all of its parents.
 
         Iterative depth-first search, so graphs thousands of nodes deep do not
         hit Python's recursion limit.
@@ -250,11 +259,11 @@ class Value(_DerivedOperators):
 
 
 class Dual(_DerivedOperators):
-    """A dual number ``value + derivative·ε`` with ε² = 0: forward-mode
-    differentiation.
+    """A dual number ``value + derivative·ε`` with ε² = 0.
 
-    Seeding an input with ``derivative=1`` and evaluating a function gives f(x)
-    in ``.value`` and f'(x) (or one directional derivative) in ``.derivative``.
+    Dual numbers differentiate in forward mode: seeding an input with
+    ``derivative=1`` and evaluating a function gives f(x) in ``.value`` and
+    f'(x) (or one directional derivative) in ``.derivative``.
 
     Taught in :doc:`/chapters/03_autodiff`.
     """

@@ -26,8 +26,7 @@ PALETTE_COLORS = 128
 
 
 def _grid(draw, sliders):
-    """Check ``draw`` and ``sliders``; return the slider names and their value
-    lists."""
+    """Check ``draw`` and ``sliders``; return slider names and value lists."""
     if not callable(draw):
         raise ValueError(
             f"draw must be callable as draw(fig, **values), got {draw!r}"
@@ -56,8 +55,10 @@ def _grid(draw, sliders):
 
 
 def _check_names(option, mapping, grid):
-    """Raise if ``mapping`` (the ``option`` argument) names a slider that does
-    not exist."""
+    """Raise if ``mapping`` names a slider that does not exist.
+
+    ``option`` is the name of the argument ``mapping`` was given as.
+    """
     unknown = [name for name in mapping if name not in grid]
     if unknown:
         raise ValueError(
@@ -68,8 +69,10 @@ def _check_names(option, mapping, grid):
 
 
 def _label(value, fmt):
-    """The slider readout for ``value``: ``fmt`` is None, a format string or a
-    callable."""
+    """The slider readout for ``value``.
+
+    ``fmt`` is None, a format string or a callable.
+    """
     if callable(fmt):
         return str(fmt(value))
     if fmt is not None:
@@ -124,8 +127,9 @@ def explorer(
     dpi=80,
     initial=None,
 ):
-    """A widget whose slider(s) switch between precomputed figures, with no
-    kernel needed.
+    """A widget whose slider(s) switch between precomputed figures.
+
+    No kernel is needed.
 
     ``draw`` and ``sliders`` are as in :func:`render_frames`. ``labels`` maps a
     slider name to its description (default: the name), ``formats`` maps it to a
@@ -171,8 +175,10 @@ def explorer(
     ]
 
     def stack(children, slider):
-        """A Stack showing the child the slider points at, kept in step in the
-        browser."""
+        """A Stack showing the child the slider points at.
+
+        The two are kept in step in the browser.
+        """
         box = widgets.Stack(children, selected_index=slider.index)
         widgets.jslink((slider, "index"), (box, "selected_index"))
         return box

@@ -1,5 +1,8 @@
-"""Chapter 2's worked examples: a chain of three functions, a graph with three
-paths, and the 1 -> 1 -> 1 network."""
+"""Chapter 2's worked examples of the chain rule.
+
+A chain of three functions, a graph with three paths, and the 1 -> 1 -> 1
+network.
+"""
 
 import numpy as np
 
@@ -7,13 +10,12 @@ from ..functions import sigmoid
 
 
 def chain_of_three(x):
-    """y = f(g(h(x))) with h(x) = x², g(u) = 2u + 1, f(v) = v³: values and
-    derivatives at x.
+    """Values and derivatives of the chain y = f(g(h(x))) at x.
 
-    Returns a dict with the forward values ``u``, ``v``, ``y``, the local
-    derivatives ``du_dx`` = 2x, ``dv_du`` = 2, ``dy_dv`` = 3v², and the
-    gradients multiplied backward from the output, ``dy_du`` = dy/dv · dv/du and
-    ``dy_dx`` = dy/du · du/dx.
+    Here h(x) = x², g(u) = 2u + 1 and f(v) = v³. Returns a dict with the forward
+    values ``u``, ``v``, ``y``, the local derivatives ``du_dx`` = 2x,
+    ``dv_du`` = 2, ``dy_dv`` = 3v², and the gradients multiplied backward from
+    the output, ``dy_du`` = dy/dv · dv/du and ``dy_dx`` = dy/du · du/dx.
 
     Worked in :doc:`/chapters/02_chain_rule`.
     """
@@ -44,8 +46,9 @@ def path_edges(path):
 
 
 def path_sum_example(x):
-    """Values, local derivatives and paths of y = a + c with a = x², b = 3x, c =
-    a·b.
+    """Values, local derivatives and paths of y = a + c.
+
+    Here a = x², b = 3x and c = a·b.
 
     Returns ``(values, edges, paths)``: ``values`` maps each node to its value,
     ``edges`` maps (parent, child) to the local derivative ∂child/∂parent, and
@@ -72,13 +75,12 @@ def path_sum_example(x):
 
 
 def tiny_network(w1, *, x=2.0, y=1.0, b1=0.0, w2=1.5, b2=0.0):
-    """The 1 -> 1 -> 1 network ŷ = w2 σ(w1 x + b1) + b2 with loss ½(ŷ - y)², at
-    ``w1``.
+    """The 1 -> 1 -> 1 network ŷ = w2 σ(w1 x + b1) + b2 and its loss ½(ŷ - y)².
 
-    Works elementwise on an array of ``w1``. Returns a dict with the forward
-    values ``z1``, ``a1``, ``y_hat``, ``loss``, the four local factors of ∂L/∂w1
-    (``dL_dyhat`` = ŷ - y, ``dyhat_da1`` = w2, ``da1_dz1`` = σ'(z1), ``dz1_dw1``
-    = x) and their product ``dL_dw1``.
+    Evaluated at ``w1``, elementwise on an array of ``w1``. Returns a dict with
+    the forward values ``z1``, ``a1``, ``y_hat``, ``loss``, the four local
+    factors of ∂L/∂w1 (``dL_dyhat`` = ŷ - y, ``dyhat_da1`` = w2, ``da1_dz1`` =
+    σ'(z1), ``dz1_dw1`` = x) and their product ``dL_dw1``.
 
     Worked in :doc:`/chapters/02_chain_rule`.
     """

@@ -4,8 +4,7 @@ import numpy as np
 
 
 def top_two(probabilities):
-    """The two most probable classes of each row and their probabilities, best
-    first.
+    """Each row's two most probable classes and their probabilities, best first.
 
     Returns (classes, probabilities), both of shape (n, 2).
 

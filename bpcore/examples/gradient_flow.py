@@ -1,5 +1,7 @@
-"""Chapter 6's experiment: activations and gradients, layer by layer, of a fresh
-deep network."""
+"""Chapter 6's experiment: a fresh deep network's activations and gradients.
+
+Both are measured layer by layer.
+"""
 
 import numpy as np
 
@@ -51,14 +53,12 @@ def layer_statistics(model, X, y, loss):
 
 
 def _init_scheme(init):
-    """A scheme name of bpcore.init as is, or a number std as the scheme
-    normal(std)."""
+    """A bpcore.init scheme name as is, or a number std as normal(std)."""
     return init if isinstance(init, str) else normal(init)
 
 
 def gradient_flow(depth, setup, *, width=32, seed=0):
-    """Activation stds and weight-gradient norms of a fresh deep network on the
-    spiral.
+    """Activation stds and weight-gradient norms of a fresh deep network.
 
     The network is ``MLP([2] + [width] * depth + [3])`` with the activation and
     initialisation of ``GRADIENT_FLOW_SETUPS[setup]``, weights seeded by

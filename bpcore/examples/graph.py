@@ -4,8 +4,7 @@ from ..value import Value
 
 
 def neuron_graph(x1=0.5, x2=-2.0, w1=1.5, w2=-0.25, b=0.1):
-    """The graph of one tanh neuron, o = tanh(x1·w1 + x2·w2 + b), built from
-    Values.
+    """The Value graph of one tanh neuron, o = tanh(x1·w1 + x2·w2 + b).
 
     Returns a dict of its nodes by name: the inputs "x1", "x2", "w1", "w2", "b",
     the products "p1", "p2", the sums "s" and "n", and the output "o". No

@@ -60,8 +60,7 @@ RIPPLES_GLOBAL_MINIMUM = RIPPLES_MINIMA[1]
 
 
 def ripples(w):
-    """A bowl with ripples, L(w) = w^2 / 10 + sin(2w): several valleys, one
-    deepest.
+    """A rippled bowl, L(w) = w^2 / 10 + sin(2w): several valleys, one deepest.
 
     Worked in :doc:`/chapters/01_gradient_descent`.
     """
@@ -85,8 +84,9 @@ NARROW_VALLEY_MINIMUM = (0.0, 0.0)
 
 
 def narrow_valley(w):
-    """A narrow valley, L(w) = 0.1 w1^2 + 2 w2^2: curvatures 0.2 along w1 and 4
-    across.
+    """A narrow valley, L(w) = 0.1 w1^2 + 2 w2^2.
+
+    Its curvature is 0.2 along w1 and 4 across.
 
     Worked in :doc:`/chapters/07_optimizers`.
     """
@@ -115,8 +115,9 @@ CRATERS_MINIMA = (
 
 
 def craters(w):
-    """A bowl with three pits: ``L(w) = |w|^2 / 20 - sum_k d_k exp(-|w - c_k|^2
-    / 2)``.
+    """A bowl with three pits.
+
+    ``L(w) = |w|^2 / 20 - sum_k d_k exp(-|w - c_k|^2 / 2)``.
 
     Worked in :doc:`/chapters/01_gradient_descent`.
     """
@@ -127,8 +128,9 @@ def craters(w):
 
 
 def craters_grad(w):
-    """The gradient of ``craters``: ``w / 10 + sum_k d_k exp(-|w - c_k|^2 / 2)
-    (w - c_k)``.
+    """The gradient of ``craters``.
+
+    ``w / 10 + sum_k d_k exp(-|w - c_k|^2 / 2) (w - c_k)``.
 
     Worked in :doc:`/chapters/01_gradient_descent`.
     """
@@ -142,8 +144,7 @@ def craters_grad(w):
 
 
 def _check_descent(grad, w0, eta, steps, limit):
-    """Validate the arguments of :func:`descend`; return w0 as a float64
-    array."""
+    """Check the arguments of :func:`descend`; return w0 as a float64 array."""
     if not callable(grad):
         raise TypeError(f"grad must be a function w -> dL/dw, got {grad!r}")
     check_positive(eta, "eta (the learning rate)")
@@ -163,8 +164,7 @@ def _check_descent(grad, w0, eta, steps, limit):
 
 
 def descend(grad, w0, eta, steps, *, limit=1e6):
-    """Plain gradient descent, w_{t+1} = w_t - eta * grad(w_t), starting from
-    w_0 = w0.
+    """Plain gradient descent, w_{t+1} = w_t - eta * grad(w_t), from w_0 = w0.
 
     Returns the iterates w_0, w_1, ..., w_steps as a float64 array of shape
     ``(steps + 1,)`` for a number ``w0`` or ``(steps + 1, d)`` for a vector. If
@@ -193,8 +193,7 @@ def descend(grad, w0, eta, steps, *, limit=1e6):
 
 
 def classify_path(path, minimum, *, crawl_fraction=0.1):
-    """Name the regime of a 1-D descent path from its errors e_t = w_t -
-    minimum.
+    """Name the regime of a 1-D descent path by its errors e_t = w_t - minimum.
 
     ``"diverging"`` if the last error is larger than the first; ``"stuck"`` if
     the error flips sign but keeps its size; ``"oscillating"`` if it flips sign
@@ -228,8 +227,7 @@ def classify_path(path, minimum, *, crawl_fraction=0.1):
 def optimizer_path(
     grad, w0, make_optimizer, steps, *, noise=0.0, seed=0, limit=1e6
 ):
-    """Walk a landscape with a ``bpcore.optim`` optimizer; return the iterates
-    w_0..w_steps.
+    """Walk a landscape with a ``bpcore.optim`` optimizer; return w_0..w_steps.
 
     ``make_optimizer(params)`` builds the optimizer for the list holding one
     Parameter, the point w, e.g. ``lambda params: bpcore.optim.SGD(params,

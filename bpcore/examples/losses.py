@@ -1,5 +1,4 @@
-"""Chapter 4's worked example: squared error and cross-entropy on one sigmoid
-output."""
+"""Chapter 4's worked example: MSE and cross-entropy on one sigmoid output."""
 
 import numpy as np
 
@@ -7,8 +6,9 @@ from ..functions import binary_cross_entropy_with_logits, sigmoid
 
 
 def sigmoid_output_losses(z, y=1.0):
-    """MSE and BCE of one sigmoid output p = σ(z) against the target ``y``, and
-    their gradients.
+    """MSE and BCE of one sigmoid output p = σ(z), and their gradients.
+
+    The target is ``y``.
 
     Works elementwise on an array of logits. Returns a dict with ``p``, the
     losses ``mse`` = (p - y)² and ``bce`` = -y log p - (1 - y) log(1 - p) (from

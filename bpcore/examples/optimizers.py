@@ -4,8 +4,7 @@ import numpy as np
 
 
 def steps_to_reach(losses, tol):
-    """The first step t after which every loss is below ``tol`` (None if that
-    never happens).
+    """The first step t after which every loss is below ``tol``, else None.
 
     A walk that dips below ``tol`` and comes back up has not arrived yet: this
     counts the step from which it stays there.

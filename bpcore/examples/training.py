@@ -1,5 +1,7 @@
-"""Chapter 5's experiments: the spiral classifier trained at one learning rate,
-and what the rate did."""
+"""Chapter 5's experiments: the spiral classifier trained at one learning rate.
+
+:func:`training_regime` names what the rate did.
+"""
 
 from ..data import spiral
 from ..losses import CrossEntropyLoss
@@ -36,12 +38,12 @@ def training_regime(history, *, good_accuracy=0.9):
 
 
 def train_spiral(lr, *, hidden=50, epochs=300, seed=0, activation="relu"):
-    """Train a 2-``hidden``-3 classifier with full-batch SGD on
-    ``bpcore.spiral(seed=0)``.
+    """Train a 2-``hidden``-3 classifier on the spiral with full-batch SGD.
 
-    Returns (model, history, X, y). If the loss diverges, ``fit`` stops early
-    and warns with a ``TrainingDivergedWarning``; ``history.diverged`` and
-    ``history.message`` say so.
+    The data is ``bpcore.spiral(seed=0)``. Returns (model, history, X, y). If
+    the loss diverges, ``fit`` stops early and warns with a
+    ``TrainingDivergedWarning``; ``history.diverged`` and ``history.message``
+    say so.
 
     Worked in :doc:`/chapters/05_backward_pass`.
     """

@@ -25,8 +25,7 @@ def _short_number(value, *, factor=False):
 
 
 def draw_chain_diagram(ax, chain):
-    """The chain x -> u -> v -> y of :func:`chain_of_three` as a diagram on
-    ``ax``.
+    """The chain x -> u -> v -> y of :func:`chain_of_three`, drawn on ``ax``.
 
     Forward: blue arrows and values. Backward: red arrows labelled with the
     local derivative they multiply by, and under each variable the gradient
@@ -173,8 +172,7 @@ _NODE_RULES = {"x": "", "a": "= x^2", "b": "= 3x", "c": "= ab", "y": "= a + c"}
 def _path_sum_graph(
     ax, values, edges, *, highlight=(), color="C1", detail=True
 ):
-    """Draw the path-sum graph on ``ax``; the edges along ``highlight`` are
-    thick."""
+    """Draw the path-sum graph on ``ax``, edges along ``highlight`` thick."""
     ax.set_axis_off()
     ax.set(xlim=(-0.04, 1.04), ylim=(-0.1, 1.1))
     on_path = set(path_edges(highlight))
@@ -246,13 +244,12 @@ def _path_sum_graph(
 
 
 def draw_path_sum(fig, x=2.0):
-    """The multivariable chain rule as a sum over paths, for y = a + c, a = x²,
-    b = 3x, c = ab.
+    """The multivariable chain rule as a sum over paths, for y = a + c.
 
-    Top: the graph with the forward values (blue) and the local derivative on
-    every edge (red). Bottom: one panel per path from x to y, titled with the
-    product of the local derivatives along it; the suptitle adds them up to
-    dy/dx.
+    Here a = x², b = 3x and c = ab. Top: the graph with the forward values
+    (blue) and the local derivative on every edge (red). Bottom: one panel per
+    path from x to y, titled with the product of the local derivatives along it;
+    the suptitle adds them up to dy/dx.
 
     Drawn in :doc:`/chapters/02_chain_rule`.
     """
@@ -293,8 +290,7 @@ def draw_path_sum(fig, x=2.0):
 def draw_tiny_network(
     fig, w1, *, x=2.0, y=1.0, b1=0.0, w2=1.5, b2=0.0, wlim=(-4.5, 3.5)
 ):
-    """The loss of the 1 -> 1 -> 1 network as a function of w1, and ∂L/∂w1 at
-    ``w1``.
+    """The 1 -> 1 -> 1 network's loss against w1, and ∂L/∂w1 at ``w1``.
 
     Left: L(w1) (blue) with the tangent at w1 (red). Right: the four local
     factors of ∂L/∂w1 as bars, and their product. Where the sigmoid saturates,

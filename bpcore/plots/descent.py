@@ -10,8 +10,7 @@ PATH_COLOR = "C1"
 
 
 def path_on_curve(ax, loss, path, *, wlim, ylim=None, cmap="viridis"):
-    """Draw the curve L(w) over ``wlim`` and the descent path (w_t, L(w_t)) on
-    it.
+    """Draw the curve L(w) over ``wlim`` and on it the path (w_t, L(w_t)).
 
     The iterates are dots coloured from the first step (dark) to the last
     (light), joined by thin lines so that jumps across a valley show as crossing

@@ -19,8 +19,10 @@ def _digit(image):
 
 
 def _digit_axes(fig, n, ncols):
-    """A grid of ``n`` image axes, ``ncols`` per row, without ticks; unused
-    cells hidden."""
+    """A grid of ``n`` image axes without ticks, ``ncols`` per row.
+
+    Unused cells are hidden.
+    """
     ncols = max(1, min(ncols, n))
     nrows = -(-n // ncols)
     axes = np.atleast_1d(fig.subplots(nrows, ncols, squeeze=False).ravel())
@@ -30,11 +32,10 @@ def _digit_axes(fig, n, ncols):
 
 
 def draw_digit_grid(fig, images, titles=None, *, ncols=10, fontsize=10):
-    """Digits in a grid, ``ncols`` per row, each with its title (e.g. its label)
-    above it.
+    """Digits in a grid, ``ncols`` per row, each with its title above it.
 
-    ``images`` has shape (n, 64) or (n, 8, 8) with pixels in [0, 1], drawn dark
-    on white.
+    A title is, for example, the digit's label. ``images`` has shape (n, 64) or
+    (n, 8, 8) with pixels in [0, 1], drawn dark on white.
 
     Drawn in :doc:`/chapters/08_digits`.
     """
@@ -48,8 +49,7 @@ def draw_digit_grid(fig, images, titles=None, *, ncols=10, fontsize=10):
 
 
 def draw_training_curves(fig, history, test_accuracy=None):
-    """Loss per epoch (left) and accuracy per epoch (right) from a
-    ``bpcore.History``.
+    """Loss (left) and accuracy (right) per epoch from a ``bpcore.History``.
 
     ``test_accuracy`` (one value per epoch, e.g. computed in ``fit``'s progress
     callback) is drawn beside the training accuracy, and its last value is
@@ -106,11 +106,11 @@ def draw_training_curves(fig, history, test_accuracy=None):
 
 
 def draw_confusion_matrix(fig, matrix, *, class_names=None):
-    """A confusion matrix: row = true class, column = predicted class, every
-    count written.
+    """A confusion matrix: row = true class, column = predicted class.
 
-    Correct answers (the diagonal) are shaded blue, mistakes (off the diagonal)
-    red, so the few mistakes stand out beside the many correct answers.
+    Every count is written in its cell. Correct answers (the diagonal) are
+    shaded blue, mistakes (off the diagonal) red, so the few mistakes stand out
+    beside the many correct answers.
 
     Drawn in :doc:`/chapters/08_digits`.
     """
@@ -168,8 +168,7 @@ def draw_confusion_matrix(fig, matrix, *, class_names=None):
 
 
 def draw_misclassified(fig, images, labels, probabilities, *, ncols=6):
-    """Digits the network got wrong: the true label and the two most probable
-    classes.
+    """Misclassified digits: the true label and the two most probable classes.
 
     Each title reads "true 4" over "8: 66%  4: 30%" (class: predicted
     probability).

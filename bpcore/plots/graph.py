@@ -10,8 +10,10 @@ _GRAPH_OP_SYMBOLS = {"*": "×", "+": "+"}
 
 
 def _graph_nodes(root):
-    """The nodes of the graph under ``root`` in topological order; TypeError if
-    not a Value."""
+    """The nodes of the graph under ``root`` in topological order.
+
+    TypeError if ``root`` is not a Value.
+    """
     if not isinstance(root, Value):
         raise TypeError(
             "draw a graph from a bpcore.Value (its output node), got "
@@ -21,11 +23,10 @@ def _graph_nodes(root):
 
 
 def _graph_spread(desired, gap=1.0):
-    """Rows as close as possible to ``desired`` (top to bottom) with at least
-    ``gap`` between.
+    """Rows as close as possible to ``desired``, at least ``gap`` apart.
 
-    Least squares under the ordering constraints: pool-adjacent-violators on
-    desired + i·gap.
+    ``desired`` runs from top to bottom. Least squares under the ordering
+    constraints: pool-adjacent-violators on desired + i·gap.
     """
     # [sum, count] of pooled entries of z_i = desired_i + i·gap (non-increasing)
     blocks = []
@@ -43,8 +44,7 @@ def _graph_spread(desired, gap=1.0):
 
 
 def graph_layout(root, *, inputs_left=False):
-    """Positions (column, row) of every node of the graph under the Value
-    ``root``.
+    """The (column, row) of every node of the graph under the Value ``root``.
 
     Layered layout: a node's column is its depth from the inputs, 0 for a node
     without parents and otherwise one more than its deepest parent's, so every
@@ -95,8 +95,10 @@ def graph_layout(root, *, inputs_left=False):
 
 
 def _graph_curve(start, end, bend):
-    """Control points of a quadratic Bézier from start to end, bowed by ``bend``
-    in y."""
+    """Control points of a quadratic Bézier from start to end.
+
+    The curve is bowed by ``bend`` in y.
+    """
     (x0, y0), (x1, y1) = start, end
     return np.array([[x0, y0], [(x0 + x1) / 2, (y0 + y1) / 2 + bend], [x1, y1]])
 
@@ -108,8 +110,10 @@ def _graph_bezier(points, t):
 
 
 def _graph_bend(start, end, boxes, half_height, preferred):
-    """The smallest bend (in steps of 0.1) that keeps the curve off the nodes'
-    boxes."""
+    """The smallest bend that keeps the curve off the nodes' boxes.
+
+    Bends are tried in steps of 0.1.
+    """
     (x0, _), (x1, _) = start, end
     inside = [(x, y) for x, y in boxes if x0 < x < x1]
     if not inside:
@@ -134,8 +138,9 @@ def _graph_node_name(node):
 
 
 def graph_number(value):
-    """A short label for a number: three significant digits, tiny ones as
-    "1.5e-4".
+    """A short label for a number, to three significant digits.
+
+    Tiny numbers are written as "1.5e-4".
 
     Drawn in :doc:`/chapters/03_autodiff`.
     """
@@ -421,12 +426,11 @@ def draw_graph(
 
 
 def draw_neuron_graph(fig, x1, **weights):
-    """The neuron of :func:`neuron_graph` at input ``x1``, after
-    ``o.backward()``.
+    """The :func:`neuron_graph` neuron at input ``x1``, after ``o.backward()``.
 
-    The title gives the output and the gradient of the weight w1, ∂o/∂w1 = x1·(1
-    - o²): zero when x1 = 0 and small when the neuron saturates (|n| large, o
-    near ±1).
+    The title gives the output and the gradient of the weight w1, ∂o/∂w1 =
+    x1·(1 - o²): zero when x1 = 0 and small when the neuron saturates (|n|
+    large, o near ±1).
 
     Drawn in :doc:`/chapters/03_autodiff`.
     """

@@ -23,8 +23,10 @@ VALLEY_GD_LR = 0.45
 
 
 def _optimizer_color(name, index):
-    """The colour of an optimizer by (the start of) its name, else the index-th
-    colour."""
+    """The colour of an optimizer by (the start of) its name.
+
+    Other names get the index-th colour.
+    """
     for key, color in OPTIMIZER_COLORS.items():
         if name.startswith(key):
             return color
@@ -32,11 +34,10 @@ def _optimizer_color(name, index):
 
 
 def draw_paths_1d(fig, paths, *, minimum=2.0, ylim=None):
-    """Walks on a 1-D loss, one per optimizer: w_t per step (left), |w_t -
-    minimum| (right).
+    """Walks on a 1-D loss, one per optimizer.
 
-    ``paths`` maps a name (its start picks the colour from ``OPTIMIZER_COLORS``)
-    to the iterates w_0, w_1, ...
+    Left: w_t per step. Right: |w_t - minimum|. ``paths`` maps a name (its start
+    picks the colour from ``OPTIMIZER_COLORS``) to the iterates w_0, w_1, ...
 
     Drawn in :doc:`/chapters/07_optimizers`.
     """
@@ -131,8 +132,7 @@ VALLEY_LEVELS = np.geomspace(0.02, 40, 10)
 def draw_valley_explorer(
     fig, lr, momentum, *, w0=VALLEY_START, steps=60, tol=1e-3
 ):
-    """SGD with learning rate ``lr`` and momentum ``momentum`` on the narrow
-    valley.
+    """SGD with learning rate ``lr`` and ``momentum`` on the narrow valley.
 
     Top: the path on the contour map. Bottom: the loss per step (log scale)
     beside plain gradient descent with ``VALLEY_GD_LR`` (grey, dashed). The
@@ -213,12 +213,11 @@ def draw_valley_explorer(
 def draw_path_panels(
     fig, loss, paths, *, ncols=2, titles=None, **contour_options
 ):
-    """One contour map per walk, side by side: ``paths`` maps a name to its
-    iterates.
+    """One contour map per walk, side by side.
 
-    ``contour_options`` (xlim, ylim, levels, minima) go to
-    :func:`draw_paths_2d`; the panel titles are the names unless ``titles``
-    gives others.
+    ``paths`` maps a name to its iterates. ``contour_options`` (xlim, ylim,
+    levels, minima) go to :func:`draw_paths_2d`; the panel titles are the names
+    unless ``titles`` gives others.
 
     Drawn in :doc:`/chapters/07_optimizers`.
     """
@@ -238,8 +237,7 @@ def draw_path_panels(
 
 
 def draw_steps_vs_lr(ax, lrs, steps, *, budget):
-    """Steps each optimizer needs to reach a tolerance, against the learning
-    rate.
+    """Steps each optimizer needs to reach a tolerance, by learning rate.
 
     ``steps`` maps an optimizer's name to one count per learning rate, None
     where it did not get there within ``budget`` steps (drawn as a cross at the
@@ -293,8 +291,7 @@ def draw_steps_vs_lr(ax, lrs, steps, *, budget):
 
 
 def draw_batch_noise(fig, runs, loss, *, xlim, ylim, levels, minimum):
-    """Mini-batch SGD with several batch sizes on one problem with two
-    parameters.
+    """Mini-batch SGD with several batch sizes on one two-parameter problem.
 
     ``runs`` maps a label (e.g. the batch size) to ``(epochs, losses, params)``:
     the training-set loss after every update, at its epoch (updates × batch /
@@ -333,8 +330,7 @@ def draw_batch_noise(fig, runs, loss, *, xlim, ylim, levels, minimum):
 
 
 def draw_lr_range_test(ax, lrs, losses, *, smoothed=None, suggestion=None):
-    """A learning-rate range test: the loss of each step against its learning
-    rate.
+    """A learning-rate range test: each step's loss against its learning rate.
 
     ``smoothed`` (same length) is drawn over the raw losses; ``suggestion`` is
     marked with a vertical line.

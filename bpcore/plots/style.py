@@ -1,5 +1,4 @@
-"""What every figure of the book shares: the two colours of the forward and
-backward pass.
+"""What the book's figures share: the colours of the forward and backward pass.
 
 Forward values are blue and gradients red, in every chapter, as readers know
 them from drawings of backpropagation.
@@ -16,12 +15,10 @@ EXPLORER_FONTSIZE = 11
 
 
 def true_minus(text):
-    """Typeset the minus signs of a formatted number as true minus signs
-    (U+2212)."""
+    """Typeset a formatted number's minus signs as true minus signs (U+2212)."""
     return text.replace("-", "\u2212")
 
 
 def number_text(value, spec):
-    """``format(value, spec)`` with true minus signs, for labels in plain
-    text."""
+    """``format(value, spec)`` with true minus signs, for plain-text labels."""
     return true_minus(format(value, spec))

@@ -28,14 +28,14 @@ def draw_decision_boundary(
     title=None,
     markersize=16,
 ):
-    """Colour the plane by the class ``model`` predicts there; the samples on
-    top.
+    """Colour the plane by the class ``model`` predicts there, samples on top.
 
     The plane is a ``resolution`` x ``resolution`` grid over the data's range
-    widened by ``margin`` (or over ``limits = ((x_min, x_max), (y_min,
-    y_max))``); class k is drawn in ``BOUNDARY_COLORS[k]``, pale for regions,
-    full for the samples. Returns the grid of predicted classes (``resolution``
-    x ``resolution``, rows = second coordinate).
+    widened by ``margin`` (or over
+    ``limits = ((x_min, x_max), (y_min, y_max))``); class k is drawn in
+    ``BOUNDARY_COLORS[k]``, pale for regions, full for the samples. Returns the
+    grid of predicted classes (``resolution`` x ``resolution``, rows = second
+    coordinate).
 
     Drawn in :doc:`/chapters/05_backward_pass`.
     """
@@ -110,8 +110,9 @@ def draw_decision_boundary(
 def draw_loss_curve(
     ax, history, *, color="C0", label=None, logy=True, ylim=None
 ):
-    """The training loss per epoch from a ``bpcore.History``, on a log scale by
-    default.
+    """The training loss per epoch from a ``bpcore.History``.
+
+    The scale is logarithmic unless ``logy`` is False.
 
     A run that diverged ends in a red cross at its last finite loss, with the
     epoch in which the loss stopped being finite written beside it.
@@ -234,8 +235,7 @@ def draw_training_run(
 
 
 def draw_lr_spiral(fig, lr, *, runs):
-    """Explorer frame: the spiral classifier trained with learning rate ``lr``,
-    drawn.
+    """Explorer frame: the spiral classifier trained with learning rate ``lr``.
 
     ``runs`` maps learning rates to finished runs ``(model, history, X, y)`` of
     :func:`bpcore.examples.train_spiral`. The title names the regime
@@ -273,8 +273,7 @@ def draw_network(
     spacing=(1.6, 1.0),
     node_size=26,
 ):
-    """A small fully connected network: one column of nodes per layer, edges
-    between.
+    """A small fully connected network, drawn as one column of nodes per layer.
 
     ``forward[l][j]`` is text written above node j of layer l in ``VALUE_COLOR``
     (forward values), ``backward[l][j]`` text written below it in
