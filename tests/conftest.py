@@ -17,7 +17,7 @@ from hypothesis import settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
 import bpcore  # noqa: E402
-from bpcore.gradcheck import STEP, TOLERANCE, relative_error  # noqa: E402
+from bpcore.gradcheck import STEP, TOLERANCE, numerical_gradient, relative_error  # noqa: E402
 
 #: Hypothesis settings of the property tests (test_gradcheck, test_value): reproducible, and
 #: without a deadline (a gradient check of a deep network can take a while).
@@ -79,3 +79,163 @@ def make_linear_model():
         return layer
 
     return make
+
+
+# --- one check of a module or a loss, in the spirit of tinygrad's helper_test_op ------------
+
+KINK_MARGIN = 1e-3  # pre-activations of ReLU/LeakyReLU stay this far from 0: h = 1e-5 never crosses
+
+
+def away_from_zero(shape, rng):
+    """Inputs with 0.1 ≤ |x| ≤ 2, so no finite-difference step crosses a ReLU kink at 0."""
+    x = rng.uniform(0.1, 2.0, shape)
+    return x * rng.choice([-1.0, 1.0], shape)
+
+
+def distance_to_kinks(model, X):
+    """Smallest |pre-activation| of any ReLU or LeakyReLU on the batch X (inf if none).
+
+    Looks inside Sequential and Residual; it runs forward passes, so call it before a check.
+    """
+    if isinstance(model, bpcore.Sequential):
+        distance = np.inf
+        for module in model:
+            distance = min(distance, distance_to_kinks(module, X))
+            X = module(X)
+        return distance
+    if isinstance(model, bpcore.Residual):
+        return distance_to_kinks(model.module, X)
+    if isinstance(model, (bpcore.ReLU, bpcore.LeakyReLU)):
+        return float(np.abs(X).min())
+    return np.inf
+
+
+class Projection(bpcore.losses.Loss):
+    """L = Σ R ⊙ y for a fixed R: a scalar of a module's output whose gradient ∂L/∂y is R."""
+
+    def __init__(self, weights):
+        self.weights = weights
+
+    def forward(self, prediction, target):
+        self._gradient = self.weights
+        return float(np.sum(prediction * self.weights))
+
+
+def check_module(make_module, input_shape, dtype, seed=0):
+    """Check the module ``make_module(dtype)`` on a batch of ``input_shape``, all at once.
+
+    In ``dtype``: the forward output, ∂L/∂x and every parameter's data and .grad keep the
+    input's dtype; neither forward nor backward changes the input or the upstream gradient;
+    ``backward(g)`` returns the input gradient, as ``backward(g, input_grad=True)`` does;
+    ``backward(g, input_grad=False)`` returns None and fills the same parameter gradients.
+    In float64 (float32 differences drown in rounding): the input gradient and every
+    parameter gradient pass the book's gradient check (``bpcore.gradcheck``: central
+    differences with step ``STEP``, scored by ``relative_error`` against ``TOLERANCE``).
+    The batch is drawn away from 0; no ReLU pre-activation inside may come near 0 either.
+    """
+    dtype = np.dtype(dtype)
+    rng = np.random.default_rng(seed)
+    x64 = away_from_zero(input_shape, rng)
+    x = x64.astype(dtype)
+    given = x.copy()
+    module = make_module(dtype)
+    named = module.named_parameters()
+    y = module(x)
+    np.testing.assert_array_equal(x, given, err_msg="forward mutated its input")
+    assert y.dtype == dtype, f"forward turned {dtype} input into {y.dtype} output"
+    g = rng.standard_normal(y.shape).astype(dtype)
+    g_given = g.copy()
+
+    module.zero_grad()
+    module(x)
+    grad_x = module.backward(g)
+    assert grad_x is not None, "backward(g) returned None: input_grad=True must be the default"
+    assert grad_x.shape == x.shape, f"input gradient of shape {grad_x.shape} for input {x.shape}"
+    assert grad_x.dtype == dtype, f"backward turned {dtype} input into a {grad_x.dtype} gradient"
+    for name, parameter in named:
+        assert parameter.data.dtype == dtype, f"{name} holds {parameter.data.dtype}, not {dtype}"
+        assert parameter.grad.dtype == dtype, f"{name}.grad is {parameter.grad.dtype}, not {dtype}"
+    np.testing.assert_array_equal(x, given, err_msg="backward mutated the input")
+    np.testing.assert_array_equal(g, g_given, err_msg="backward mutated the upstream gradient")
+    grads = {name: parameter.grad.copy() for name, parameter in named}
+
+    module.zero_grad()
+    module(x)
+    np.testing.assert_array_equal(module.backward(g, input_grad=True), grad_x,
+                                  err_msg="backward(g) differs from backward(g, input_grad=True)")
+    module.zero_grad()
+    module(x)
+    skipped = module.backward(g, input_grad=False)
+    assert skipped is None, f"backward(g, input_grad=False) returned {type(skipped).__name__}"
+    for name, parameter in named:
+        np.testing.assert_array_equal(parameter.grad, grads[name],
+                                      err_msg=f"{name}.grad differs with input_grad=False")
+    np.testing.assert_array_equal(x, given, err_msg="backward(input_grad=False) mutated the input")
+
+    module64 = make_module(np.float64)
+    margin = distance_to_kinks(module64, x64)
+    assert margin > KINK_MARGIN, f"a ReLU pre-activation is {margin:.1e} from its kink: pick another seed"
+    report = bpcore.gradcheck(module64, Projection(g.astype(np.float64)), x64, None)
+    assert set(report.errors) == {"input", *(name for name, _ in named)}, report.errors
+    assert report.passed(TOLERANCE), f"gradient check fails:\n{report}"
+
+
+def check_loss(make_loss, prediction, target, dtype):
+    """Check the loss ``make_loss()`` on a ``prediction`` (logits) and ``target``, all at once.
+
+    In ``dtype`` (floating targets cast to it, labels kept): the loss is a finite Python float,
+    its gradient ∂L/∂prediction has the prediction's shape and dtype, and neither forward nor
+    backward changes the prediction or the target. In float64: the gradient passes the book's
+    gradient check (central differences with step ``STEP``, ``relative_error`` at the loss's
+    scale max(1, |L|), below ``TOLERANCE``).
+    """
+    dtype = np.dtype(dtype)
+    target = np.asarray(target)
+
+    def cast(array, to):
+        return array.astype(to) if array.dtype.kind == "f" else array.copy()
+
+    z, t = np.array(prediction, dtype=dtype), cast(target, dtype)
+    z_given, t_given = z.copy(), t.copy()
+    loss = make_loss()
+    value = loss(z, t)
+    assert type(value) is float and np.isfinite(value), f"the loss is {type(value).__name__} {value!r}"
+    gradient = loss.backward()
+    assert gradient.shape == z.shape, f"gradient of shape {gradient.shape} for prediction {z.shape}"
+    assert gradient.dtype == dtype, f"a {dtype} prediction got a {gradient.dtype} gradient"
+    np.testing.assert_array_equal(z, z_given, err_msg="the loss mutated its prediction")
+    np.testing.assert_array_equal(t, t_given, err_msg="the loss mutated its target")
+
+    z64, t64 = np.array(prediction, dtype=np.float64), cast(target, np.float64)
+    value = loss(z64, t64)
+    analytic = loss.backward().copy()
+    numeric = numerical_gradient(lambda: loss(z64, t64), z64, STEP)
+    error = relative_error(analytic, numeric, max(1.0, abs(value)))
+    assert error < TOLERANCE, f"gradient check fails: relative error {error:.1e}"
+
+
+# --- planted bugs: wrong gradients that a check must catch -----------------------------------
+
+
+class SigmoidWithoutSlope(bpcore.Sigmoid):
+    """A dropped factor: backward forgets σ'(z) and passes the gradient straight through."""
+
+    def derivative(self):
+        return np.ones_like(self._output)
+
+
+class LinearWrongSign(bpcore.Linear):
+    """A wrong sign: ∂L/∂W = -Xᵀδ."""
+
+    def backward(self, grad_output, input_grad=True):
+        result = super().backward(grad_output, input_grad)
+        self.W.grad -= 2 * self._input.T @ grad_output
+        return result
+
+
+class LinearTransposed(bpcore.Linear):
+    """A transposed weight: δ W instead of δ Wᵀ for the input gradient (square W only)."""
+
+    def backward(self, grad_output, input_grad=True):
+        super().backward(grad_output, input_grad=False)
+        return grad_output @ self.W.data if input_grad else None

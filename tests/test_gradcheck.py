@@ -10,7 +10,15 @@ from hypothesis import strategies as st
 import bpcore
 from bpcore.gradcheck import TOLERANCE, relative_error
 from bpcore.mlp import ACTIVATIONS
-from tests.conftest import PROPERTY_SETTINGS, SEEDS
+from tests.conftest import (
+    KINK_MARGIN,
+    PROPERTY_SETTINGS,
+    SEEDS,
+    LinearTransposed,
+    LinearWrongSign,
+    SigmoidWithoutSlope,
+    distance_to_kinks,
+)
 
 RNG = np.random.default_rng(1234)
 
@@ -93,7 +101,6 @@ def test_gradcheck_scores_at_the_scale_of_the_loss():
 # ---------------------------------------------------------------------------------------
 
 LOSSES = ("MSELoss", "BCEWithLogitsLoss", "CrossEntropyLoss")
-KINK_MARGIN = 1e-3  # pre-activations of ReLU/LeakyReLU stay this far from 0: h = 1e-5 never crosses
 VISIBLE = 1e-5  # a planted bug that moves some gradient entry by this much (times the scale)
 
 
@@ -113,16 +120,6 @@ def make_targets(loss_name, batch, outputs, rng):
     if loss_name == "BCEWithLogitsLoss":
         return rng.uniform(0.0, 1.0, (batch, outputs))
     return rng.integers(0, outputs, batch)
-
-
-def distance_to_kinks(model, X):
-    """Smallest |pre-activation| of any ReLU or LeakyReLU on the batch X (inf if none)."""
-    distance = np.inf
-    for module in model:
-        if isinstance(module, (bpcore.ReLU, bpcore.LeakyReLU)):
-            distance = min(distance, float(np.abs(X).min()))
-        X = module(X)
-    return distance
 
 
 @st.composite
@@ -175,30 +172,6 @@ def test_gradcheck_passes_every_correct_network(problem):
     """Chapter 5's rule accepts backpropagation on every network drawn, tiny entries included."""
     report = bpcore.gradcheck(*problem)
     assert report.passed(), str(report)
-
-
-class SigmoidWithoutSlope(bpcore.Sigmoid):
-    """A dropped factor: backward forgets σ'(z) and passes the gradient straight through."""
-
-    def derivative(self):
-        return np.ones_like(self._output)
-
-
-class LinearWrongSign(bpcore.Linear):
-    """A wrong sign: ∂L/∂W = -Xᵀδ."""
-
-    def backward(self, grad_output, input_grad=True):
-        result = super().backward(grad_output, input_grad)
-        self.W.grad -= 2 * self._input.T @ grad_output
-        return result
-
-
-class LinearTransposed(bpcore.Linear):
-    """A transposed weight: δ W instead of δ Wᵀ for the input gradient (square W only)."""
-
-    def backward(self, grad_output, input_grad=True):
-        super().backward(grad_output, input_grad=False)
-        return grad_output @ self.W.data if input_grad else None
 
 
 def plant(problem, position, bug):

@@ -1,52 +1,196 @@
-"""Tests of bpcore.layers: Linear, the activations and Sequential, their gradients and their errors."""
+"""Tests of bpcore.layers: the Module interface, Linear, activations, Sequential, and bad input."""
+
+from functools import partial
 
 import numpy as np
 import pytest
 
 import bpcore
-from bpcore.gradcheck import TOLERANCE, numerical_gradient, relative_error
-
-RNG = np.random.default_rng(1234)
-
-
-def away_from_zero(shape, rng=RNG):
-    """Inputs with |x| ≥ 0.1, so no finite-difference step crosses a ReLU kink."""
-    x = rng.uniform(0.1, 2.0, shape)
-    return x * rng.choice([-1.0, 1.0], shape)
-
-
-def check_module(module, x):
-    """∂(Σ R ⊙ module(x))/∂x and /∂θ for a random R, analytic versus numeric."""
-    upstream = RNG.standard_normal(module.forward(x).shape)
-
-    def objective():
-        return float(np.sum(module.forward(x) * upstream))
-
-    module.zero_grad()
-    module.forward(x)
-    analytic_input = module.backward(upstream, input_grad=True)
-    errors = {"input": relative_error(analytic_input, numerical_gradient(objective, x))}
-    for name, parameter in module.named_parameters():
-        errors[name] = relative_error(parameter.grad, numerical_gradient(objective, parameter.data))
-    return errors
-
-
-@pytest.mark.parametrize(
-    "module",
-    [
-        bpcore.Linear(4, 3, rng=0),
-        bpcore.Sigmoid(),
-        bpcore.Tanh(),
-        bpcore.ReLU(),
-        bpcore.LeakyReLU(0.1),
-        bpcore.Identity(),
-        bpcore.MLP([4, 5, 3], activation="tanh", seed=0),
-    ],
-    ids=repr,
+from bpcore.mlp import ACTIVATIONS
+from tests.conftest import (
+    LinearTransposed,
+    LinearWrongSign,
+    SigmoidWithoutSlope,
+    check_loss,
+    check_module,
 )
-def test_module_gradients(module):
-    errors = check_module(module, away_from_zero((5, 4)))
-    assert max(errors.values()) < TOLERANCE, errors
+
+CASES = np.random.default_rng(1234)
+LOGITS = CASES.standard_normal((6, 3))  # moderate size: no gradient entry drowns in rounding
+SIGMOID = 1 / (1 + np.exp(-LOGITS))
+
+
+def mlp(activation, dtype):
+    return bpcore.MLP([4, 5, 3], activation=activation, seed=0, dtype=dtype)
+
+
+SHARED_CHECK_CASES = [
+    pytest.param(check_module, (lambda dtype: bpcore.Linear(4, 3, rng=0, dtype=dtype), (5, 4)),
+                 id="Linear"),
+    pytest.param(check_module, (lambda dtype: bpcore.Sigmoid(), (5, 4)), id="Sigmoid"),
+    pytest.param(check_module, (lambda dtype: bpcore.Tanh(), (5, 4)), id="Tanh"),
+    pytest.param(check_module, (lambda dtype: bpcore.ReLU(), (5, 4)), id="ReLU"),
+    pytest.param(check_module, (lambda dtype: bpcore.LeakyReLU(0.1), (5, 4)), id="LeakyReLU"),
+    pytest.param(check_module, (lambda dtype: bpcore.Identity(), (5, 4)), id="Identity"),
+    pytest.param(check_module, (lambda dtype: bpcore.Sequential(
+        bpcore.Linear(4, 5, rng=0, dtype=dtype), bpcore.Tanh(),
+        bpcore.Linear(5, 3, rng=1, dtype=dtype)), (5, 4)), id="Sequential"),
+    pytest.param(check_module, (lambda dtype: bpcore.Residual(bpcore.Sequential(
+        bpcore.Linear(4, 4, rng=0, dtype=dtype), bpcore.Tanh())), (5, 4)), id="Residual"),
+    *[pytest.param(check_module, (partial(mlp, activation), (5, 4)), id=f"MLP-{activation}")
+      for activation in sorted(ACTIVATIONS)],
+    pytest.param(check_loss, (bpcore.MSELoss, LOGITS, CASES.standard_normal((6, 3))),
+                 id="MSELoss"),
+    pytest.param(check_loss, (bpcore.BCEWithLogitsLoss, LOGITS[:, :1], CASES.uniform(0, 1, (6, 1))),
+                 id="BCEWithLogitsLoss-soft"),
+    pytest.param(check_loss, (bpcore.BCEWithLogitsLoss, LOGITS,
+                              CASES.integers(0, 2, (6, 3)).astype(float)),
+                 id="BCEWithLogitsLoss-labels"),
+    # soft targets 0.3 away from σ(z), so no entry of σ(z) - y is near zero
+    pytest.param(check_loss, (bpcore.BCEWithLogitsLoss, LOGITS,
+                              np.where(SIGMOID > 0.5, SIGMOID - 0.3, SIGMOID + 0.3)),
+                 id="BCEWithLogitsLoss-soft-away"),
+    pytest.param(check_loss, (bpcore.CrossEntropyLoss, LOGITS, CASES.integers(0, 3, 6)),
+                 id="CrossEntropyLoss-labels"),
+    pytest.param(check_loss, (bpcore.CrossEntropyLoss, LOGITS, np.eye(3)[CASES.integers(0, 3, 6)]),
+                 id="CrossEntropyLoss-one-hot"),
+]
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32], ids=["float64", "float32"])
+@pytest.mark.parametrize("check, arguments", SHARED_CHECK_CASES)
+def test_every_layer_and_loss_passes_the_shared_check(check, arguments, dtype):
+    """Gradients against central differences, dtypes kept, inputs untouched, input_grad=False.
+
+    One list for every layer, block and loss bpcore exports (conftest's check_module and
+    check_loss say what is checked), so a new layer needs one line here, not a new test.
+    """
+    check(*arguments, dtype)
+
+
+def test_the_shared_check_covers_every_exported_layer_and_loss():
+    exported = {name for name in bpcore.__all__
+                if isinstance(getattr(bpcore, name), type)
+                and issubclass(getattr(bpcore, name), (bpcore.Module, bpcore.losses.Loss))
+                and getattr(bpcore, name) is not bpcore.Module}
+    checked = set()
+    for case in SHARED_CHECK_CASES:
+        check, (make, *_) = case.values
+        built = make(np.float64) if check is check_module else make()
+        checked.add(type(built).__name__)
+    assert exported == checked, f"not checked: {sorted(exported - checked)}"
+
+
+class TanhInFloat64(bpcore.Tanh):
+    def function(self, x):
+        return np.tanh(x.astype(np.float64))
+
+
+class TanhInPlace(bpcore.Tanh):
+    def function(self, x):
+        return np.tanh(x, out=x)
+
+
+class TanhScalingTheUpstreamGradient(bpcore.Tanh):
+    def backward(self, grad_output, input_grad=True):
+        grad_output *= self.derivative()
+        return grad_output if input_grad else None
+
+
+class LinearIgnoringInputGrad(bpcore.Linear):
+    def backward(self, grad_output, input_grad=True):
+        return super().backward(grad_output, input_grad=True)
+
+
+class LinearSkippingParametersWithoutInputGrad(bpcore.Linear):
+    def backward(self, grad_output, input_grad=True):
+        return super().backward(grad_output) if input_grad else None
+
+
+class LinearWithoutInputGradByDefault(bpcore.Linear):
+    def backward(self, grad_output, input_grad=False):
+        return super().backward(grad_output, input_grad)
+
+
+class LinearWithFloat64Gradients(bpcore.Linear):
+    def backward(self, grad_output, input_grad=True):
+        result = super().backward(grad_output, input_grad)
+        self.W.grad = self.W.grad.astype(np.float64)
+        return result
+
+
+class MSELossWithoutTheFactorTwo(bpcore.MSELoss):
+    def forward(self, prediction, target):
+        value = super().forward(prediction, target)
+        self._gradient = self._gradient / 2
+        return value
+
+
+class MSELossWithFloat64Gradient(bpcore.MSELoss):
+    def forward(self, prediction, target):
+        value = super().forward(prediction, target)
+        self._gradient = self._gradient.astype(np.float64)
+        return value
+
+
+class CrossEntropyLossShiftingInPlace(bpcore.CrossEntropyLoss):
+    """Subtracts each row's maximum from the caller's logits: same loss, same gradient."""
+
+    def forward(self, prediction, target):
+        prediction -= prediction.max(axis=1, keepdims=True)
+        return super().forward(prediction, target)
+
+
+class BCEWithLogitsLossReturningAnArray(bpcore.BCEWithLogitsLoss):
+    def forward(self, prediction, target):
+        return np.float32(super().forward(prediction, target))
+
+
+def linear_bug(bug, size=3):
+    """A maker of the planted ``bug``, a Linear(4, size) subclass, in the dtype asked for."""
+    return lambda dtype: bug(4, size, rng=0, dtype=dtype)
+
+
+PLANTED_BUGS = [
+    pytest.param(check_module, (lambda dtype: SigmoidWithoutSlope(), (5, 4)),
+                 "gradient check fails", id="dropped-factor"),
+    pytest.param(check_module, (linear_bug(LinearWrongSign), (5, 4)),
+                 "gradient check fails", id="wrong-sign"),
+    pytest.param(check_module, (linear_bug(LinearTransposed, 4), (5, 4)),
+                 "gradient check fails", id="transposed-weight"),
+    pytest.param(check_module, (lambda dtype: TanhInFloat64(), (5, 4)),
+                 "float32 input into float64 output", id="upcast-output"),
+    pytest.param(check_module, (linear_bug(LinearWithFloat64Gradients), (5, 4)),
+                 "W.grad is float64, not float32", id="upcast-parameter-gradient"),
+    pytest.param(check_module, (lambda dtype: TanhInPlace(), (5, 4)),
+                 "forward mutated its input", id="forward-in-place"),
+    pytest.param(check_module, (lambda dtype: TanhScalingTheUpstreamGradient(), (5, 4)),
+                 "backward mutated the upstream gradient", id="backward-in-place"),
+    pytest.param(check_module, (linear_bug(LinearWithoutInputGradByDefault), (5, 4)),
+                 r"backward\(g\) returned None", id="input-grad-off-by-default"),
+    pytest.param(check_module, (linear_bug(LinearIgnoringInputGrad), (5, 4)),
+                 r"backward\(g, input_grad=False\) returned ndarray", id="input-grad-ignored"),
+    pytest.param(check_module, (linear_bug(LinearSkippingParametersWithoutInputGrad), (5, 4)),
+                 "W.grad differs with input_grad=False", id="parameters-skipped"),
+    pytest.param(check_module, (lambda dtype: bpcore.Sequential(
+        bpcore.Linear(4, 3, init="zeros", dtype=dtype), bpcore.ReLU()), (5, 4)),
+                 "from its kink", id="relu-at-its-kink"),
+    pytest.param(check_loss, (MSELossWithoutTheFactorTwo, LOGITS, np.zeros((6, 3))),
+                 "gradient check fails", id="loss-dropped-factor"),
+    pytest.param(check_loss, (MSELossWithFloat64Gradient, LOGITS, np.zeros((6, 3))),
+                 "float32 prediction got a float64 gradient", id="loss-upcast-gradient"),
+    pytest.param(check_loss, (CrossEntropyLossShiftingInPlace, LOGITS, np.arange(6) % 3),
+                 "the loss mutated its prediction", id="loss-in-place"),
+    pytest.param(check_loss, (BCEWithLogitsLossReturningAnArray, LOGITS, np.ones((6, 3))),
+                 "the loss is float32", id="loss-not-a-float"),
+]
+
+
+@pytest.mark.parametrize("check, arguments, message", PLANTED_BUGS)
+def test_the_shared_check_catches_planted_bugs(check, arguments, message):
+    """A check that cannot fail proves nothing: each bug breaks one promise, and is caught."""
+    with pytest.raises(AssertionError, match=message):
+        check(*arguments, np.float32)
 
 
 # --- bad input gets an error that names what is wrong -------------------------------------
