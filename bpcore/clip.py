@@ -17,9 +17,9 @@ EPS = 1e-6
 
 
 def clip_grad_norm(parameters, max_norm):
-    """Rescale the gradients in place to a global norm of at most ``max_norm``.
+    """Rescale the gradients of ``parameters`` to a global norm ≤ ``max_norm``.
 
-    The gradients are those of ``parameters``.
+    The gradients are scaled in place.
 
     Returns the global norm before clipping (a Python float). Gradients whose
     global norm is at most ``max_norm`` are left untouched; so are non-finite
@@ -31,10 +31,7 @@ def clip_grad_norm(parameters, max_norm):
         parameters = [parameters]
     parameters = check_parameters(parameters, "clip_grad_norm")
     check_positive(max_norm, "max_norm")
-    squares = [
-        np.sum(np.square(parameter.grad, dtype=np.float64))
-        for parameter in parameters
-    ]
+    squares = [np.sum(np.square(p.grad, dtype=np.float64)) for p in parameters]
     total_norm = float(np.sqrt(np.sum(squares))) if squares else 0.0
     if np.isfinite(total_norm) and total_norm > max_norm:
         factor = max_norm / (total_norm + EPS)

@@ -149,9 +149,8 @@ def gradcheck(model, loss, X, y, h=STEP, check_input=True):
             "the model has no parameters and check_input is False: nothing to "
             "check"
         )
-    X = as_float_array(
-        X, "X"
-    ).copy()  # perturbed in place below: never the caller's array
+    # perturbed in place below: never the caller's array
+    X = as_float_array(X, "X").copy()
     model.zero_grad()
     scale = max(1.0, abs(float(loss(model.forward(X), y))))
     input_gradient = model.backward(loss.backward(), input_grad=True)

@@ -153,9 +153,8 @@ class CrossEntropyLoss(ClassificationLoss):
                 f"{logits.shape}"
             )
         target = self._check_target(target, logits)
-        with np.errstate(
-            over="ignore"
-        ):  # a logit far below its row's maximum: -inf, e^-inf = 0
+        # a logit far below its row's maximum: -inf, e^-inf = 0
+        with np.errstate(over="ignore"):
             shifted = logits - logits.max(axis=1, keepdims=True)
         log_probabilities = shifted - np.log(
             np.exp(shifted).sum(axis=1, keepdims=True)

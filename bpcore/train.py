@@ -216,9 +216,8 @@ def fit(
                         y[batch],
                         before_update=record_and_clip,
                     )
-                except (
-                    NonFiniteError
-                ) as error:  # X and weights are finite: activations overflowed
+                # X and the weights are finite: the activations overflowed
+                except NonFiniteError as error:
                     return _stop(
                         history,
                         where,

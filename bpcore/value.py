@@ -230,11 +230,8 @@ class Value(_DerivedOperators):
                 continue
             visited.add(node)
             stack.append((node, True))
-            stack.extend(
-                (parent, False)
-                for parent in node.parents
-                if parent not in visited
-            )
+            unseen = [p for p in node.parents if p not in visited]
+            stack.extend((parent, False) for parent in unseen)
         return order
 
     def backward(self):
@@ -252,9 +249,8 @@ class Value(_DerivedOperators):
             node.grad = 0.0
         self.grad = 1.0
         for node in reversed(order):
-            for parent, local in zip(
-                node.parents, node.local_grads, strict=True
-            ):
+            pairs = zip(node.parents, node.local_grads, strict=True)
+            for parent, local in pairs:
                 parent.grad += local * node.grad
 
 

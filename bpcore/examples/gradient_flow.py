@@ -46,9 +46,8 @@ def layer_statistics(model, X, y, loss):
             activation_std.append(float(np.std(a)))
     loss(a, y)
     model.backward(loss.backward())
-    grad_norms = [
-        float(np.linalg.norm(W.grad)) for _, W in model.named_weights()
-    ]
+    weights = [W for _, W in model.named_weights()]
+    grad_norms = [float(np.linalg.norm(W.grad)) for W in weights]
     return np.array(activation_std), np.array(grad_norms)
 
 

@@ -22,15 +22,6 @@ def neuron_graph(x1=0.5, x2=-2.0, w1=1.5, w2=-0.25, b=0.1):
     o = n.tanh()
     for node, label in ((p1, "p₁"), (p2, "p₂"), (s, "s"), (n, "n"), (o, "o")):
         node.label = label
-    return {
-        "x1": x1,
-        "w1": w1,
-        "x2": x2,
-        "w2": w2,
-        "b": b,
-        "p1": p1,
-        "p2": p2,
-        "s": s,
-        "n": n,
-        "o": o,
-    }
+    names = ("x1", "w1", "x2", "w2", "b", "p1", "p2", "s", "n", "o")
+    nodes = (x1, w1, x2, w2, b, p1, p2, s, n, o)
+    return dict(zip(names, nodes, strict=True))

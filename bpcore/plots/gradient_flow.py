@@ -62,9 +62,8 @@ def draw_gradient_flow(fig, depth, setup, *, max_depth=20, width=32, seed=0):
     ):
         ax.set_yscale("log")
         ax.set_ylim(ylim)
-        ax.yaxis.set_minor_locator(
-            NullLocator()
-        )  # few plain-text ticks: quick to draw
+        # few plain-text ticks: quick to draw
+        ax.yaxis.set_minor_locator(NullLocator())
         ax.set_yticks(
             [10.0**k for k in decades],
             [f"1e{k}" if k else "1" for k in decades],

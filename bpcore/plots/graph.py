@@ -221,9 +221,8 @@ def draw_graph(
             )
         )
     height = 0.62 if show_grad else 0.46
-    shift = (
-        0.045 if show_grad else 0.0
-    )  # forward arrows above, gradient arrows below
+    # forward arrows above, gradient arrows below
+    shift = 0.045 if show_grad else 0.0
 
     ax.set_xlim(-0.5, n_columns - 0.5)
     ax.set_xticks([])
@@ -271,9 +270,8 @@ def draw_graph(
         )
         d = seen_pair.get((parent, node), 0)
         seen_pair[(parent, node)] = d + 1
-        bend += (
-            d - (n_pair[(parent, node)] - 1) / 2
-        ) * 1.3  # the same pair twice: x * x
+        # the same pair twice: x * x
+        bend += (d - (n_pair[(parent, node)] - 1) / 2) * 1.3
         curves.append((parent, node, k, _graph_curve(start, end, bend)))
 
     ys = [y for _, y in position.values()]

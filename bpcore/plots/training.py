@@ -134,9 +134,8 @@ def draw_loss_curve(
 
         ax.set_yscale("log")
         if ylim is not None and ylim[1] / ylim[0] > 1e3:
-            ax.yaxis.set_minor_locator(
-                NullLocator()
-            )  # many decades: label decades only
+            # many decades: label decades only
+            ax.yaxis.set_minor_locator(NullLocator())
     if ylim is not None:
         ax.set_ylim(ylim)
     ax.plot(epochs, history.loss, color=color, lw=1.6, label=label, gid="loss")
