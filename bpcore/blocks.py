@@ -94,7 +94,5 @@ class Residual(Module):
     def backward(self, grad_output, input_grad=True):
         shape = self._cached("_input_shape")
         grad_output = self._check_grad_shape(grad_output, shape)
-        through_module = self.module.backward(
-            grad_output, input_grad=input_grad
-        )
-        return grad_output + through_module if input_grad else None
+        inner = self.module.backward(grad_output, input_grad=input_grad)
+        return grad_output + inner if input_grad else None

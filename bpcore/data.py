@@ -178,8 +178,7 @@ def digits(test_fraction=0.25, seed=0, dtype=np.float64):
     bunch = load_digits()
     X = (bunch.data / 16.0).astype(dtype)
     y = bunch.target.astype(np.int64)
-    return DigitsSplit(
-        *train_test_split(
-            X, y, test_size=test_fraction, random_state=seed, stratify=y
-        )
+    split = train_test_split(
+        X, y, test_size=test_fraction, random_state=seed, stratify=y
     )
+    return DigitsSplit(*split)

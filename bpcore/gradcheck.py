@@ -146,8 +146,8 @@ def gradcheck(model, loss, X, y, h=STEP, check_input=True):
     named = model.named_parameters()
     if not named and not check_input:
         raise ValueError(
-            "the model has no parameters and check_input is False: nothing to "
-            "check"
+            "the model has no parameters and check_input is False: "
+            "nothing to check"
         )
     # perturbed in place below: never the caller's array
     X = as_float_array(X, "X").copy()

@@ -97,8 +97,8 @@ def check_parameters(parameters, owner):
             raise ValueError(
                 f"{owner} got the same {parameter!r} twice, as items "
                 f"{first_position[id(parameter)]} and {position}; list every "
-                "Parameter once (a module used twice in a model shares its "
-                "parameters)"
+                "Parameter once (a module used twice in a model shares "
+                "its parameters)"
             )
         first_position[id(parameter)] = position
     return parameters
@@ -227,8 +227,8 @@ class Linear(Module):
             if given.dtype.kind == "f":
                 fix += f" or build the layer with dtype=np.{given.dtype}"
             raise TypeError(
-                f"{self!r} holds {weights} weights but got {given.dtype} "
-                f"input; {fix}"
+                f"{self!r} holds {weights} weights but got "
+                f"{given.dtype} input; {fix}"
             )
         check_finite(x, f"input to {self!r}")
         self._input = x
@@ -236,9 +236,8 @@ class Linear(Module):
 
     def backward(self, grad_output, input_grad=True):
         x = self._cached("_input")
-        grad_output = self._check_grad_shape(
-            grad_output, (x.shape[0], self.out_features)
-        )
+        expected = (x.shape[0], self.out_features)
+        grad_output = self._check_grad_shape(grad_output, expected)
         self.W.accumulate_grad(x.T @ grad_output)
         self.b.accumulate_grad(grad_output.sum(axis=0))
         return grad_output @ self.W.data.T if input_grad else None
@@ -400,11 +399,9 @@ class Sequential(Module):
         return x
 
     def backward(self, grad_output, input_grad=True):
-        for position in range(len(self.layers) - 1, -1, -1):
-            needs_input_grad = input_grad or position > 0
-            grad_output = self.layers[position].backward(
-                grad_output, input_grad=needs_input_grad
-            )
+        for position, layer in reversed(list(enumerate(self.layers))):
+            needs = input_grad or position > 0  # the first: only if asked
+            grad_output = layer.backward(grad_output, input_grad=needs)
         return grad_output
 
 

@@ -127,9 +127,8 @@ class BCEWithLogitsLoss(ClassificationLoss):
                 f"{target.min()} to {target.max()}"
             )
         losses = binary_cross_entropy_with_logits(logits, target)
-        self._gradient = (sigmoid(logits) - target) / logits.dtype.type(
-            logits.size
-        )
+        n = logits.dtype.type(logits.size)
+        self._gradient = (sigmoid(logits) - target) / n
         return float(np.mean(losses))
 
 
@@ -156,9 +155,8 @@ class CrossEntropyLoss(ClassificationLoss):
         # a logit far below its row's maximum: -inf, e^-inf = 0
         with np.errstate(over="ignore"):
             shifted = logits - logits.max(axis=1, keepdims=True)
-        log_probabilities = shifted - np.log(
-            np.exp(shifted).sum(axis=1, keepdims=True)
-        )
+        log_sum = np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+        log_probabilities = shifted - log_sum
         n = logits.dtype.type(logits.shape[0])
         gradient = np.exp(log_probabilities)
         if target.ndim == 1:

@@ -78,11 +78,10 @@ class SGD(Optimizer):
                 else:
                     velocity *= self.momentum
                     velocity += parameter.grad
-                direction = (
-                    parameter.grad + self.momentum * velocity
-                    if self.nesterov
-                    else velocity
-                )
+                if self.nesterov:
+                    direction = parameter.grad + self.momentum * velocity
+                else:
+                    direction = velocity
             parameter.data -= self.lr * direction
 
 
@@ -99,19 +98,15 @@ class RMSprop(Optimizer):
         check_unit_interval(alpha, "alpha")
         check_non_negative(eps, "eps")
         self.alpha, self.eps = float(alpha), float(eps)
-        self.square_avg = [
-            np.zeros_like(parameter.data) for parameter in self.params
-        ]
+        self.square_avg = [np.zeros_like(p.data) for p in self.params]
 
     def step(self):
-        for parameter, square_avg in zip(
-            self.params, self.square_avg, strict=True
-        ):
+        pairs = zip(self.params, self.square_avg, strict=True)
+        for parameter, square_avg in pairs:
             square_avg *= self.alpha
             square_avg += (1 - self.alpha) * parameter.grad**2
-            parameter.data -= (
-                self.lr * parameter.grad / (np.sqrt(square_avg) + self.eps)
-            )
+            scale = np.sqrt(square_avg) + self.eps
+            parameter.data -= self.lr * parameter.grad / scale
 
 
 class Adam(Optimizer):
@@ -136,21 +131,16 @@ class Adam(Optimizer):
         check_non_negative(eps, "eps")
         self.betas, self.eps = (float(betas[0]), float(betas[1])), float(eps)
         self.steps = 0
-        self.exp_avg = [
-            np.zeros_like(parameter.data) for parameter in self.params
-        ]
-        self.exp_avg_sq = [
-            np.zeros_like(parameter.data) for parameter in self.params
-        ]
+        self.exp_avg = [np.zeros_like(p.data) for p in self.params]
+        self.exp_avg_sq = [np.zeros_like(p.data) for p in self.params]
 
     def step(self):
         beta1, beta2 = self.betas
         self.steps += 1
         step_size = self.lr / (1 - beta1**self.steps)
         bias_correction2_sqrt = math.sqrt(1 - beta2**self.steps)
-        for parameter, exp_avg, exp_avg_sq in zip(
-            self.params, self.exp_avg, self.exp_avg_sq, strict=True
-        ):
+        state = zip(self.params, self.exp_avg, self.exp_avg_sq, strict=True)
+        for parameter, exp_avg, exp_avg_sq in state:
             exp_avg += (1 - beta1) * (parameter.grad - exp_avg)
             exp_avg_sq *= beta2
             exp_avg_sq += (1 - beta2) * parameter.grad**2

@@ -108,8 +108,9 @@ def train_step(model, loss, optimizer, X, y, *, before_update=None):
     Clear the gradients, run the forward pass and the loss, run the backward
     pass (no gradient for the data X), then update. ``before_update()``, if
     given, runs between the backward pass and the update, where the gradients
-    are complete: ``fit`` records their norms and clips them there. Taught in
-    :doc:`/chapters/05_backward_pass`.
+    are complete: ``fit`` records their norms and clips them there.
+
+    Taught in :doc:`/chapters/05_backward_pass`.
     """
     optimizer.zero_grad()
     scores = model.forward(X)

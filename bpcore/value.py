@@ -168,9 +168,8 @@ class Value(_DerivedOperators):
 
     def __mul__(self, other):
         other = self._lift(other)
-        return Value(
-            self.data * other.data, (self, other), "*", (other.data, self.data)
-        )
+        out = self.data * other.data
+        return Value(out, (self, other), "*", (other.data, self.data))
 
     def __pow__(self, exponent):
         """x^p for a number p, with derivative p x^(p-1).
@@ -281,16 +280,14 @@ class Dual(_DerivedOperators):
 
     def __add__(self, other):
         other = self._lift(other)
-        return Dual(
-            self.value + other.value, self.derivative + other.derivative
-        )
+        derivative = self.derivative + other.derivative
+        return Dual(self.value + other.value, derivative)
 
     def __mul__(self, other):
         other = self._lift(other)
-        return Dual(
-            self.value * other.value,
-            self.derivative * other.value + self.value * other.derivative,
-        )
+        u, v = self, other  # (uv)' = u'v + uv'
+        derivative = u.derivative * v.value + u.value * v.derivative
+        return Dual(u.value * v.value, derivative)
 
     def __pow__(self, exponent):
         """(a^p, p a^(p-1)·b) for a number p."""

@@ -261,18 +261,16 @@ def optimizer_path(
     path = [parameter.data.copy()]
     with np.errstate(over="ignore", invalid="ignore"):
         for t in range(steps):
-            g = np.asarray(
-                grad(parameter.data.reshape(w.shape)), dtype=np.float64
-            )
+            w_now = parameter.data.reshape(w.shape)
+            g = np.asarray(grad(w_now), dtype=np.float64)
             if g.shape != w.shape:
                 raise ValueError(
                     f"grad returned shape {g.shape} for w of shape {w.shape}"
                 )
             parameter.grad[...] = g.reshape(parameter.data.shape)
             if sigma[t]:
-                parameter.grad += sigma[t] * rng.standard_normal(
-                    parameter.data.shape
-                )
+                noise_t = sigma[t] * rng.standard_normal(parameter.data.shape)
+                parameter.grad += noise_t
             optimizer.step()
             if not np.all(np.isfinite(parameter.data)):
                 break
