@@ -1,5 +1,7 @@
 """Tests of bpcore.blocks: the Residual block's output, gradients, parameters, training, errors."""
 
+import inspect
+
 import numpy as np
 import pytest
 
@@ -72,6 +74,14 @@ def test_residual_around_a_zero_module_is_the_identity_and_passes_gradients_unch
     np.testing.assert_array_equal(block(x), x)
     g = np.ones((2, 5))
     np.testing.assert_array_equal(block.backward(g), g)
+
+
+def test_residual_backward_returns_the_input_gradient_by_default():
+    assert inspect.signature(Residual.backward).parameters["input_grad"].default is True
+    block = Residual(bpcore.Linear(3, 3, rng=0))
+    x, g = np.ones((2, 3)), np.arange(6.0).reshape(2, 3)
+    block(x)
+    np.testing.assert_array_equal(block.backward(g), g + g @ block.module.W.data.T)
 
 
 def test_residual_without_input_grad_still_fills_parameter_gradients():

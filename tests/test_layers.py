@@ -1,5 +1,6 @@
 """Tests of bpcore.layers: the Module interface, Linear, activations, Sequential, and bad input."""
 
+import inspect
 from functools import partial
 
 import numpy as np
@@ -11,6 +12,7 @@ from tests.conftest import (
     LinearTransposed,
     LinearWrongSign,
     SigmoidWithoutSlope,
+    away_from_zero,
     check_loss,
     check_module,
 )
@@ -191,6 +193,98 @@ def test_the_shared_check_catches_planted_bugs(check, arguments, message):
     """A check that cannot fail proves nothing: each bug breaks one promise, and is caught."""
     with pytest.raises(AssertionError, match=message):
         check(*arguments, np.float32)
+
+
+# --- the Module interface: backward(g) returns ∂L/∂x unless input_grad=False -------------
+
+
+@pytest.mark.parametrize("module_class", [
+    bpcore.Module, bpcore.Linear, bpcore.layers.Activation, bpcore.Sigmoid, bpcore.Tanh,
+    bpcore.ReLU, bpcore.LeakyReLU, bpcore.Identity, bpcore.Sequential,
+], ids=lambda module_class: module_class.__name__)
+def test_input_grad_is_true_by_default(module_class):
+    assert inspect.signature(module_class.backward).parameters["input_grad"].default is True
+
+
+def test_linear_backward_returns_the_input_gradient_unless_told_not_to():
+    rng = np.random.default_rng(0)
+    layer = bpcore.Linear(3, 2, rng=0)
+    x, g = rng.standard_normal((4, 3)), rng.standard_normal((4, 2))
+    layer(x)
+    np.testing.assert_array_equal(layer.backward(g), g @ layer.W.data.T)
+    layer.zero_grad()
+    layer(x)
+    assert layer.backward(g, input_grad=False) is None
+    np.testing.assert_array_equal(layer.W.grad, x.T @ g)
+    np.testing.assert_array_equal(layer.b.grad, g.sum(axis=0))
+
+
+@pytest.mark.parametrize("activation, derivative", [
+    (bpcore.Sigmoid(), lambda x: np.exp(-x) / (1 + np.exp(-x)) ** 2),
+    (bpcore.Tanh(), lambda x: 1 / np.cosh(x) ** 2),
+    (bpcore.ReLU(), lambda x: (x > 0).astype(float)),
+    (bpcore.LeakyReLU(0.1), lambda x: np.where(x > 0, 1.0, 0.1)),
+    (bpcore.Identity(), np.ones_like),
+], ids=repr)
+def test_activation_backward_returns_the_input_gradient_unless_told_not_to(activation, derivative):
+    rng = np.random.default_rng(1)
+    x, g = away_from_zero((4, 3), rng), rng.standard_normal((4, 3))
+    activation(x)
+    np.testing.assert_allclose(activation.backward(g), g * derivative(x), rtol=1e-12)
+    activation(x)
+    assert activation.backward(g, input_grad=False) is None
+
+
+class Recording(bpcore.Identity):
+    """The identity, noting the input_grad of every backward call in ``log``."""
+
+    def __init__(self, log, name):
+        self.log, self.name = log, name
+
+    def backward(self, grad_output, input_grad=True):
+        self.log.append((self.name, input_grad))
+        return super().backward(grad_output, input_grad)
+
+
+def test_sequential_asks_only_its_first_layer_to_skip_the_input_gradient():
+    """Every later layer must pass its input gradient down, whatever input_grad says."""
+    rng = np.random.default_rng(2)
+    log = []
+    linear = bpcore.Linear(3, 3, rng=0)
+    model = bpcore.Sequential(Recording(log, "first"), linear, Recording(log, "last"))
+    x, g = rng.standard_normal((4, 3)), rng.standard_normal((4, 3))
+    model(x)
+    np.testing.assert_array_equal(model.backward(g), g @ linear.W.data.T)
+    assert log == [("last", True), ("first", True)]
+    log.clear()
+    model(x)
+    assert model.backward(g, input_grad=False) is None
+    assert log == [("last", True), ("first", False)]
+
+
+# --- named_weights: the 2-D parameters ------------------------------------------------------
+
+
+class Bilinear(bpcore.Module):
+    """Parameters only (no forward is needed here): a vector, and a matrix not called W."""
+
+    def __init__(self):
+        self.scale = bpcore.Parameter(np.ones(3), "scale")
+        self.M = bpcore.Parameter(np.eye(3), "M")
+
+    def named_parameters(self):
+        return [("scale", self.scale), ("M", self.M)]
+
+
+def test_named_weights_lists_exactly_the_two_dimensional_parameters_in_forward_order():
+    model = bpcore.MLP([2, 3, 4, 1], seed=0)
+    named = model.named_weights()
+    assert [name for name, _ in named] == ["0.W", "2.W", "4.W"]
+    assert all(p is layer.W for (_, p), layer in zip(named, model[::2], strict=True))
+    mixed = bpcore.Sequential(bpcore.Linear(2, 3), Bilinear(),
+                              bpcore.Residual(bpcore.Linear(3, 3)), bpcore.Linear(3, 1))
+    assert [name for name, _ in mixed.named_weights()] == ["0.W", "1.M", "2.module.W", "3.W"]
+    assert [name for name, _ in bpcore.Tanh().named_weights()] == []
 
 
 # --- bad input gets an error that names what is wrong -------------------------------------

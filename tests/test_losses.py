@@ -92,6 +92,33 @@ def test_predict_classes_thresholds_a_single_logit_at_zero(make_linear_model):
     np.testing.assert_array_equal(bpcore.losses.predict_classes(model(X)), [1, 0])
 
 
+def test_mse_predicts_nothing_because_its_scores_are_the_predictions():
+    assert bpcore.MSELoss().predict(np.array([[0.3], [-2.0]])) is None
+
+
+def test_cross_entropy_predicts_the_argmax_of_each_row():
+    scores = np.array([[0.1, 2.0, -1.0], [3.0, 0.0, 0.0], [-1.0, -2.0, -0.5]])
+    np.testing.assert_array_equal(bpcore.CrossEntropyLoss().predict(scores), [1, 0, 2])
+
+
+def test_bce_predicts_one_where_the_logit_is_positive():
+    predicted = bpcore.BCEWithLogitsLoss().predict(np.array([[0.3], [-0.2], [0.0], [5.0]]))
+    np.testing.assert_array_equal(predicted, [1, 0, 0, 1])
+    assert predicted.shape == (4,) and predicted.dtype.kind == "i"
+
+
+@pytest.mark.parametrize("scores, classes", [
+    (np.array([[0.2, 0.1], [-1.0, 1.0]]), [0, 1]),  # (n, 2): the argmax, not column 0's sign
+    (np.array([[-3.0, -1.0, -2.0]]), [1]),  # (n, K): the argmax even when every score is < 0
+    (np.array([[0.5], [-0.5], [0.0]]), [1, 0, 0]),  # (n, 1): 1 where the logit is > 0
+    (np.array([0.5, -0.5, 0.0]), [1, 0, 0]),  # (n,): the same threshold
+], ids=["two-columns", "three-columns", "one-column", "vector"])
+def test_predict_classes_follows_the_shape_rule(scores, classes):
+    predicted = bpcore.losses.predict_classes(scores)
+    np.testing.assert_array_equal(predicted, classes)
+    assert predicted.shape == (len(scores),)
+
+
 # --- bad input gets an error that names what is wrong -------------------------------------
 
 

@@ -1,4 +1,4 @@
-"""Tests of bpcore.train: fit learns, records its History, clips, stops on divergence, checks input."""
+"""Tests of bpcore.train: train_step, accuracy, and fit (History, clipping, divergence, input)."""
 
 import re
 import warnings
@@ -8,6 +8,7 @@ import pytest
 
 import bpcore
 from bpcore.optim import SGD
+from bpcore.train import train_step
 
 
 def test_xor_reaches_full_accuracy():
@@ -137,6 +138,19 @@ def test_accuracy_handles_logit_columns_and_one_hot_targets():
         bpcore.accuracy(np.zeros((3, 2)), np.zeros(4, dtype=int))
 
 
+def test_accuracy_takes_float_class_labels_for_several_outputs():
+    scores = np.array([[2.0, 0.0, 0.0], [0.0, 0.0, 3.0], [1.0, 0.5, 0.0]])  # predicts 0, 2, 0
+    assert bpcore.accuracy(scores, np.array([0.0, 2.0, 1.0])) == pytest.approx(2 / 3)
+    assert bpcore.accuracy(scores, np.array([0.0, 2.0, 0.0])) == 1.0
+
+
+def test_accuracy_counts_soft_binary_targets_above_one_half_as_class_one():
+    scores = np.array([[2.0], [-1.0], [0.5], [-3.0]])  # predicts 1, 0, 1, 0
+    soft = np.array([[0.9], [0.2], [0.4], [0.1]])  # classes 1, 0, 0, 0
+    assert bpcore.accuracy(scores, soft) == 0.75
+    assert bpcore.accuracy(scores[:, 0], soft[:, 0]) == 0.75
+
+
 def test_float32_end_to_end():
     X, y = bpcore.spiral(n_per_class=20, seed=0, dtype=np.float32)
     model = bpcore.MLP([2, 8, 3], activation="leaky_relu", seed=0, dtype=np.float32)
@@ -154,6 +168,116 @@ def test_float32_end_to_end():
     for l32 in (bpcore.MSELoss(), bpcore.BCEWithLogitsLoss()):
         l32(X[:, :1], np.ones((len(X), 1)))
         assert l32.backward().dtype == np.float32
+
+
+# --- train_step: one step of fit -----------------------------------------------------------
+
+
+def step_problem():
+    """Three blobs and a small tanh network: a batch, its labels, and a fresh model."""
+    X, y = bpcore.blobs(n_per_class=10, centers=[(0, 0), (2, 2), (-2, 2)], seed=0)
+    return X, y, bpcore.MLP([2, 5, 3], activation="tanh", seed=0)
+
+
+def test_train_step_is_zero_grad_forward_loss_backward_and_step():
+    X, y, model = step_problem()
+    _, _, manual = step_problem()
+    loss, manual_loss = bpcore.CrossEntropyLoss(), bpcore.CrossEntropyLoss()
+    optimizer = SGD(model.parameters(), lr=0.1, momentum=0.9)
+    manual_optimizer = SGD(manual.parameters(), lr=0.1, momentum=0.9)
+    for _ in range(3):
+        value, scores = train_step(model, loss, optimizer, X, y)
+        manual_optimizer.zero_grad()
+        manual_scores = manual(X)
+        manual_value = manual_loss(manual_scores, y)
+        manual.backward(manual_loss.backward())
+        manual_optimizer.step()
+        assert type(value) is float and value == manual_value
+        np.testing.assert_array_equal(scores, manual_scores)
+        for p, q in zip(model.parameters(), manual.parameters(), strict=True):
+            np.testing.assert_array_equal(p.grad, q.grad)
+            np.testing.assert_array_equal(p.data, q.data)
+
+
+def test_before_update_sees_complete_gradients_and_weights_not_yet_updated():
+    X, y, model = step_problem()
+    _, _, reference = step_problem()
+    reference_loss = bpcore.CrossEntropyLoss()
+    reference_loss(reference(X), y)
+    reference.backward(reference_loss.backward())
+    seen = []
+
+    def before_update():
+        seen.append([(p.data.copy(), p.grad.copy()) for p in model.parameters()])
+
+    train_step(model, bpcore.CrossEntropyLoss(), SGD(model.parameters(), lr=0.5), X, y,
+               before_update=before_update)
+    assert len(seen) == 1
+    for (data, grad), p in zip(seen[0], reference.parameters(), strict=True):
+        np.testing.assert_array_equal(data, p.data)
+        np.testing.assert_array_equal(grad, p.grad)
+    assert not np.array_equal(model[0].W.data, reference[0].W.data)  # and then the update ran
+
+
+def test_the_update_uses_the_gradients_as_before_update_leaves_them():
+    """fit clips in before_update: what the hook does to the gradients is what the step sees."""
+    X, y, model = step_problem()
+    before = [p.data.copy() for p in model.parameters()]
+
+    def drop_gradients():
+        for p in model.parameters():
+            p.grad[...] = 0
+
+    train_step(model, bpcore.CrossEntropyLoss(), SGD(model.parameters(), lr=0.5), X, y,
+               before_update=drop_gradients)
+    for p, data in zip(model.parameters(), before, strict=True):
+        np.testing.assert_array_equal(p.data, data)
+
+
+def test_train_step_clears_gradients_left_by_an_earlier_backward_pass():
+    X, y, model = step_problem()
+    _, _, fresh = step_problem()
+    stale = bpcore.MSELoss()
+    stale(model(X), np.ones((len(X), 3)))
+    model.backward(stale.backward())  # gradients of another loss, left in .grad
+    assert all(p.grad.any() for p in model.parameters())
+    train_step(model, bpcore.CrossEntropyLoss(), SGD(model.parameters(), lr=0.1), X, y)
+    train_step(fresh, bpcore.CrossEntropyLoss(), SGD(fresh.parameters(), lr=0.1), X, y)
+    for p, q in zip(model.parameters(), fresh.parameters(), strict=True):
+        np.testing.assert_array_equal(p.grad, q.grad)
+        np.testing.assert_array_equal(p.data, q.data)
+
+
+# --- fit asks the loss how scores become predictions ----------------------------------------
+
+
+class SquaredHingeLoss(bpcore.losses.ClassificationLoss):
+    """A classification loss that train.py has never heard of: mean(max(0, 1 - s z)²), s = ±1."""
+
+    def forward(self, prediction, target):
+        z = self._prediction(prediction)
+        sign = 2 * self._float_target(target, z) - 1
+        margin = np.maximum(0, 1 - sign * z)
+        self._gradient = -2 * sign * margin / z.size
+        return float(np.mean(margin**2))
+
+
+def test_fit_records_accuracy_for_any_classification_loss_and_none_for_regression():
+    X, y = bpcore.blobs(n_per_class=20, seed=0)
+    target = y.reshape(-1, 1).astype(float)
+
+    def run(loss):
+        model = bpcore.MLP([2, 4, 1], activation="tanh", seed=0)
+        return bpcore.fit(model, loss, SGD(model.parameters(), lr=0.1), X, target, epochs=30)
+
+    hinge = run(SquaredHingeLoss())
+    assert len(hinge.accuracy) == hinge.epochs == 30
+    untrained = bpcore.MLP([2, 4, 1], activation="tanh", seed=0)
+    # one full batch per epoch: epoch 1's accuracy is that of the scores before the first step
+    assert hinge.accuracy[0] == pytest.approx(bpcore.accuracy(untrained(X), y), abs=1e-12)
+    assert hinge.accuracy[-1] > 0.9 and hinge.accuracy[-1] > hinge.accuracy[0]
+    regression = run(bpcore.MSELoss())
+    assert regression.epochs == 30 and regression.accuracy == []
 
 
 # --- fit(..., clip_grad_norm=...) ------------------------------------------------------
@@ -195,6 +319,28 @@ def test_fit_clips_every_step_to_learning_rate_times_max_norm():
     plain = bpcore.fit(model, bpcore.MSELoss(), bpcore.optim.SGD(model.parameters(), lr=lr),
                        X, y, epochs=1)
     np.testing.assert_array_equal(grad_norms, plain.grad_norms[0])
+
+
+def test_fit_records_the_gradient_norms_before_clipping():
+    """After clipping no weight's gradient could exceed max_norm; the History's norms do."""
+    X, y = regression_problem()
+    lr, max_norm, epochs = 0.01, 0.5, 5
+    model = bpcore.MLP([1, 8, 1], activation="tanh", seed=0)
+    history = bpcore.fit(model, bpcore.MSELoss(), SGD(model.parameters(), lr=lr), X, y,
+                         epochs=epochs, clip_grad_norm=max_norm)
+    assert all(max(norms) > max_norm for norms in history.grad_norms)
+    replay = bpcore.MLP([1, 8, 1], activation="tanh", seed=0)  # the same steps, by hand
+    optimizer, loss = SGD(replay.parameters(), lr=lr), bpcore.MSELoss()
+    for epoch in range(epochs):
+        optimizer.zero_grad()
+        loss(replay(X), y)
+        replay.backward(loss.backward())
+        norms = [np.linalg.norm(p.grad) for _, p in replay.named_weights()]
+        np.testing.assert_allclose(history.grad_norms[epoch], norms, rtol=1e-9)
+        assert bpcore.clip_grad_norm(replay.parameters(), max_norm) > max_norm  # clipping acts
+        optimizer.step()
+    for p, q in zip(model.parameters(), replay.parameters(), strict=True):
+        np.testing.assert_allclose(p.data, q.data, rtol=1e-9, atol=1e-12)
 
 
 def test_clipping_rescues_a_run_that_explodes_without_it():
