@@ -28,10 +28,12 @@ class Parameter:
     ``zero_grad``. (A scalar ``Value.backward`` zeroes first instead: one call
     differentiates one whole graph.)
 
-    ``zero_grad`` only marks the gradient as zero; the first
-    ``accumulate_grad`` after it copies its argument instead of adding it to
-    zeros, which saves a pass over the array each step. Reading ``.grad`` in
-    between gives zeros, as it should.
+    ``zero_grad`` only marks the gradient as zero, and the first
+    ``accumulate_grad`` after it keeps its (fresh) argument as the gradient,
+    instead of filling an array with zeros and adding to it: two passes over
+    the weights saved each step. Reading ``.grad`` in between gives zeros. As
+    with PyTorch's ``zero_grad``, which sets ``.grad`` to None, read ``.grad``
+    afresh after ``zero_grad``: an array kept from before is not cleared.
 
     Taught in :doc:`/chapters/05_backward_pass`.
     """
@@ -39,7 +41,7 @@ class Parameter:
     def __init__(self, data, name=""):
         self.data = as_float_array(data, "Parameter data").copy()
         self._grad = np.zeros_like(self.data)
-        self._grad_is_zero = False  # True: _grad holds stale values, read as 0
+        self._grad_is_zero = False  # True: _grad is stale and reads as zeros
         self.name = name
 
     @property
@@ -52,7 +54,12 @@ class Parameter:
 
     @grad.setter
     def grad(self, value):
-        self._grad = value
+        value = as_float_array(value, f"the gradient of {self!r}")
+        if value.shape != self.data.shape:
+            raise ShapeError(
+                f"{self!r} cannot take a gradient of shape {value.shape}"
+            )
+        self._grad = value.astype(self.data.dtype, copy=False)
         self._grad_is_zero = False
 
     def zero_grad(self):
@@ -60,14 +67,18 @@ class Parameter:
         self._grad_is_zero = True
 
     def accumulate_grad(self, contribution):
-        """``grad += contribution``; just after ``zero_grad``, a copy."""
+        """``grad += contribution``, for a new array the Parameter may keep."""
         if contribution.shape != self.data.shape:
             raise ShapeError(
                 f"{self!r} got a gradient contribution of shape "
                 f"{contribution.shape}"
             )
+        if contribution.dtype != self.data.dtype:
+            raise TypeError(
+                f"{self!r} got a {contribution.dtype} gradient contribution"
+            )
         if self._grad_is_zero:
-            np.copyto(self._grad, contribution)
+            self._grad = contribution  # the first since zero_grad: kept as is
             self._grad_is_zero = False
         else:
             self._grad += contribution

@@ -131,6 +131,10 @@ class BCEWithLogitsLoss(ClassificationLoss):
         self._gradient = (sigmoid(logits) - target) / n
         return float(np.mean(losses))
 
+    def predict(self, scores):
+        """1 where a logit is positive, else 0: each logit is its own yes/no."""
+        return (np.asarray(scores) > 0).astype(np.int64)
+
 
 class CrossEntropyLoss(ClassificationLoss):
     """Softmax cross-entropy of logits Z (n, K) against labels y.

@@ -78,11 +78,14 @@ def accuracy(scores, target):
 def _fraction_correct(predicted, target):
     """Fraction of ``predicted`` labels equal to the target's.
 
-    The target holds labels, one-hot (or probability) rows, or binary targets in
-    [0, 1], which count as 1 above 1/2.
+    ``predicted`` holds class labels (n,), or yes/no answers of the target's
+    shape. The target holds labels, one-hot (or probability) rows, or binary
+    targets in [0, 1], which count as 1 above 1/2.
     """
     target = np.asarray(target)
-    if target.ndim == 2 and target.shape[1] > 1:
+    if predicted.ndim == 2:
+        labels = (target > 0.5).astype(np.int64)
+    elif target.ndim == 2 and target.shape[1] > 1:
         labels = target.argmax(axis=1)
     else:
         labels = target.reshape(-1)

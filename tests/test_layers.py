@@ -117,7 +117,8 @@ class LinearWithoutInputGradByDefault(bpcore.Linear):
 class LinearWithFloat64Gradients(bpcore.Linear):
     def backward(self, grad_output, input_grad=True):
         result = super().backward(grad_output, input_grad)
-        self.W.grad = self.W.grad.astype(np.float64)
+        # stored behind the setter's back, which would cast it to the weights' dtype
+        self.W._grad = self.W.grad.astype(np.float64)
         return result
 
 
@@ -402,3 +403,57 @@ def test_complex_gradient_to_backward(module):
     module.forward(np.ones((1, 2)))
     with pytest.raises(TypeError, match=r"the gradient passed to .*\.backward must be a real numeric array, got dtype complex128; .*np.real"):
         module.backward(np.ones((1, 2)) * 1j)
+
+
+def test_a_gradient_reads_as_zeros_after_zero_grad():
+    parameter = bpcore.Parameter(np.ones(3))
+    parameter.grad[:] = 5.0
+    parameter.zero_grad()
+    np.testing.assert_array_equal(parameter.grad, np.zeros(3))
+
+
+def test_contributions_after_zero_grad_add_up_from_zero():
+    parameter = bpcore.Parameter(np.ones(3))
+    parameter.accumulate_grad(np.full(3, 7.0))
+    parameter.zero_grad()
+    parameter.accumulate_grad(np.array([1.0, 2.0, 3.0]))
+    parameter.accumulate_grad(np.array([1.0, 1.0, 1.0]))
+    np.testing.assert_array_equal(parameter.grad, [2.0, 3.0, 4.0])
+
+
+def test_a_gradient_written_by_hand_after_zero_grad_is_added_to():
+    parameter = bpcore.Parameter(np.ones(2))
+    parameter.zero_grad()
+    parameter.grad[:] = [10.0, 20.0]  # reading .grad clears it, then the write sticks
+    parameter.accumulate_grad(np.array([1.0, 2.0]))
+    np.testing.assert_array_equal(parameter.grad, [11.0, 22.0])
+
+
+def test_a_module_used_twice_sums_both_contributions():
+    layer = bpcore.Linear(2, 2, rng=0)
+    x = np.array([[1.0, 2.0]])
+    layer.zero_grad()
+    layer(x)
+    layer.backward(np.ones((1, 2)))
+    layer(x)
+    layer.backward(np.ones((1, 2)))
+    np.testing.assert_allclose(layer.W.grad, 2 * x.T @ np.ones((1, 2)))
+    np.testing.assert_allclose(layer.b.grad, [2.0, 2.0])
+
+
+def test_the_gradient_setter_checks_the_shape_and_keeps_the_weights_dtype():
+    parameter = bpcore.Parameter(np.zeros(3, dtype=np.float32))
+    parameter.grad = np.array([1.0, 2.0, 3.0])  # float64 in
+    assert parameter.grad.dtype == np.float32
+    with pytest.raises(bpcore.ShapeError, match="cannot take a gradient of shape"):
+        parameter.grad = np.zeros(4)
+
+
+@pytest.mark.parametrize("contribution, error, message", [
+    (np.zeros(4), bpcore.ShapeError, "contribution of shape"),
+    (np.zeros(3, dtype=np.float32), TypeError, "float32 gradient contribution"),
+])
+def test_accumulate_grad_refuses_a_contribution_of_another_shape_or_dtype(
+        contribution, error, message):
+    with pytest.raises(error, match=message):
+        bpcore.Parameter(np.zeros(3)).accumulate_grad(contribution)

@@ -103,8 +103,15 @@ def test_cross_entropy_predicts_the_argmax_of_each_row():
 
 def test_bce_predicts_one_where_the_logit_is_positive():
     predicted = bpcore.BCEWithLogitsLoss().predict(np.array([[0.3], [-0.2], [0.0], [5.0]]))
-    np.testing.assert_array_equal(predicted, [1, 0, 0, 1])
-    assert predicted.shape == (4,) and predicted.dtype.kind == "i"
+    np.testing.assert_array_equal(predicted, [[1], [0], [0], [1]])
+    assert predicted.dtype.kind == "i"
+
+
+def test_bce_answers_each_logit_of_a_multi_label_output_on_its_own():
+    # two independent yes/no outputs: not the argmax of the row
+    scores = np.array([[2.0, 1.0], [-1.0, 3.0], [-2.0, -0.5]])
+    np.testing.assert_array_equal(bpcore.BCEWithLogitsLoss().predict(scores),
+                                  [[1, 1], [0, 1], [0, 0]])
 
 
 @pytest.mark.parametrize("scores, classes", [

@@ -422,3 +422,16 @@ def test_fit_rejects_a_scalar_target():
     model = bpcore.MLP([2, 1])
     with pytest.raises(bpcore.ShapeError, match=r"y must hold one target per sample, with shape \(3,\) or \(3, outputs\); got the single number 1.0"):
         bpcore.fit(model, bpcore.MSELoss(), SGD(model.parameters(), lr=0.1), np.ones((3, 2)), 1.0)
+
+
+def test_fit_scores_a_multi_label_bce_run_entry_by_entry():
+    # two independent yes/no targets: x1 > 0 and x2 > 0
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((200, 2))
+    y = (X > 0).astype(float)
+    model = bpcore.Sequential(bpcore.Linear(2, 2, rng=0))
+    history = bpcore.fit(model, bpcore.BCEWithLogitsLoss(),
+                         bpcore.optim.SGD(model.parameters(), lr=1.0), X, y, epochs=50)
+    predicted = (model(X) > 0).astype(int)
+    assert history.accuracy[-1] == pytest.approx(np.mean(predicted == y), abs=0.05)
+    assert history.accuracy[-1] > 0.95
