@@ -9,6 +9,7 @@ import numpy as np
 
 from . import init as _init
 from .checks import (
+    NonFiniteError,
     ShapeError,
     as_float_array,
     check_finite,
@@ -241,9 +242,17 @@ class Linear(Module):
                 f"{self!r} holds {weights} weights but got "
                 f"{given.dtype} input; {fix}"
             )
-        check_finite(x, f"input to {self!r}")
+        out = x @ self.W.data + self.b.data
+        # NaN or inf in x reaches every output of its row (inf · 0 is NaN), so
+        # checking the output also checks the input, and catches an overflow
+        if not np.isfinite(out).all():
+            check_finite(x, f"input to {self!r}")
+            raise NonFiniteError(
+                f"{self!r} turned a finite input into NaN or inf: its weights "
+                "are not finite, or the product overflowed"
+            )
         self._input = x
-        return x @ self.W.data + self.b.data
+        return out
 
     def backward(self, grad_output, input_grad=True):
         x = self._cached("_input")

@@ -220,14 +220,10 @@ def fit(
                         y[batch],
                         before_update=record_and_clip,
                     )
-                # X and the weights are finite: the activations overflowed
+                # X and the weights are finite: a layer's output overflowed
                 except NonFiniteError as error:
-                    return _stop(
-                        history,
-                        where,
-                        f"the activations overflowed ({error})",
-                        optimizer,
-                    )
+                    what = f"a layer's output overflowed ({error})"
+                    return _stop(history, where, what, optimizer)
             if not np.isfinite(batch_loss):
                 return _stop(
                     history, where, f"the loss became {batch_loss}", optimizer

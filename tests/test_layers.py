@@ -457,3 +457,15 @@ def test_accumulate_grad_refuses_a_contribution_of_another_shape_or_dtype(
         contribution, error, message):
     with pytest.raises(error, match=message):
         bpcore.Parameter(np.zeros(3)).accumulate_grad(contribution)
+
+
+@pytest.mark.parametrize("weights, x", [
+    ([[np.inf, 1.0], [0.0, 1.0]], [[1.0, 1.0]]),  # a weight that is not finite
+    ([[1e300, 1.0], [1e300, 1.0]], [[1e10, 1e10]]),  # a product that overflows
+])
+def test_linear_names_itself_when_a_finite_input_gives_a_non_finite_output(weights, x):
+    layer = bpcore.Linear(2, 2)
+    layer.W.data[:] = weights
+    with np.errstate(over="ignore"), pytest.raises(
+            bpcore.NonFiniteError, match=r"Linear\(2, 2\) turned a finite input into NaN or inf"):
+        layer(np.array(x))

@@ -77,7 +77,7 @@ def fit_recording_warnings(*args, **kwargs):
     [
         (None, 2, r"epoch 2: the mean loss rose from 14.7 in epoch 1 to 3.79e\+05, more than 10 times as high"),
         (10, 1, r"epoch 2, step 1: the loss became inf"),
-        (5, 0, r"epoch 1, step 6: the activations overflowed \(MSELoss\(\) prediction contains NaN or inf"),
+        (5, 0, r"epoch 1, step 6: a layer's output overflowed \(Linear\(8, 1\) turned a finite input into NaN or inf"),
         (1, 0, r"epoch 1, step 9: the update made some weights inf or NaN"),
     ],
     ids=["loss-rose", "loss-inf", "activations-overflowed", "weights-inf"],
