@@ -1,7 +1,8 @@
-"""bpcore: a small NumPy backpropagation engine and the networks of the book.
+"""bpcore: a small NumPy backpropagation engine and the networks of the
+book.
 
-``import bpcore`` needs only NumPy. The figures, explorers and worked examples
-are loaded on first use (``bpcore.plots``, ``bpcore.widgets``,
+``import bpcore`` needs only NumPy. The figures, explorers and worked
+examples are loaded on first use (``bpcore.plots``, ``bpcore.widgets``,
 ``bpcore.examples``); the digits data needs scikit-learn.
 """
 

@@ -2,9 +2,9 @@
 
 A residual block computes ``y = x + F(x)`` for an inner module ``F`` whose
 output has the shape of its input. Its Jacobian is ``I + ∂F/∂x``, so the
-backward pass adds the upstream gradient, unchanged, to whatever ``F`` passes
-back: ``∂L/∂x = g + F.backward(g)``. However small ``∂F/∂x`` becomes, the
-gradient keeps a path through the block that multiplies it by 1.
+backward pass adds the upstream gradient, unchanged, to whatever ``F``
+passes back: ``∂L/∂x = g + F.backward(g)``. However small ``∂F/∂x`` becomes,
+the gradient keeps a path through the block that multiplies it by 1.
 """
 
 from .checks import ShapeError, as_float_array
@@ -14,12 +14,14 @@ from .layers import Module, Sequential
 def _feature_sizes(module):
     """(in_features, out_features) of a module, each None if unknown.
 
-    A Sequential is looked inside: in_features of the first layer that has one,
-    out_features of the last.
+    A Sequential is looked inside: in_features of the first layer that has
+    one, out_features of the last.
     """
     if isinstance(module, Sequential):
         sizes_in = [getattr(layer, "in_features", None) for layer in module]
-        sizes_out = [getattr(layer, "out_features", None) for layer in module]
+        sizes_out = [
+            getattr(layer, "out_features", None) for layer in module
+        ]
         first = next((size for size in sizes_in if size is not None), None)
         last = next(
             (size for size in reversed(sizes_out) if size is not None), None
@@ -42,10 +44,10 @@ def _short_name(module):
 class Residual(Module):
     """``y = x + module(x)``: a skip connection around ``module``.
 
-    Backward: ∂L/∂x = g + module.backward(g), where g = ∂L/∂y. The parameters
-    are the inner module's, named with the prefix ``module.``. The inner module
-    must keep the shape of its input (for Linear layers: as many output features
-    as input features).
+    Backward: ∂L/∂x = g + module.backward(g), where g = ∂L/∂y. The
+    parameters are the inner module's, named with the prefix ``module.``.
+    The inner module must keep the shape of its input (for Linear layers: as
+    many output features as input features).
 
     Taught in :doc:`/chapters/06_vanishing_exploding`.
     """
@@ -57,11 +59,15 @@ class Residual(Module):
                 f"{type(module).__name__} ({module!r})"
             )
         size_in, size_out = _feature_sizes(module)
-        if size_in is not None and size_out is not None and size_in != size_out:
+        if (
+            size_in is not None
+            and size_out is not None
+            and size_in != size_out
+        ):
             raise ShapeError(
-                "Residual needs a module whose output has the shape of its "
-                f"input, but {_short_name(module)} maps {size_in} features to "
-                f"{size_out}; x + module(x) is undefined"
+                "Residual needs a module whose output has the shape of "
+                f"its input, but {_short_name(module)} maps {size_in} "
+                f"features to {size_out}; x + module(x) is undefined"
             )
         self.module = module
         self.in_features = self.out_features = (
@@ -84,9 +90,9 @@ class Residual(Module):
         out = self.module.forward(x)
         if out.shape != x.shape:
             raise ShapeError(
-                f"Residual: the inner module turned input of shape {x.shape} "
-                f"into output of shape {out.shape}; x + module(x) needs the "
-                "same shape"
+                "Residual: the inner module turned input of shape "
+                f"{x.shape} into output of shape {out.shape}; x + "
+                "module(x) needs the same shape"
             )
         self._input_shape = x.shape
         return x + out

@@ -1,9 +1,9 @@
 """Input validation shared by the layers, losses and training loop.
 
-Every check raises an error that names what is wrong and the shapes involved, so
-a reader who wires a network up wrongly learns why from the message alone. One
-policy throughout: an argument of the wrong type raises TypeError, one of the
-right type with a wrong value raises ValueError.
+Every check raises an error that names what is wrong and the shapes
+involved, so a reader who wires a network up wrongly learns why from the
+message alone. One policy throughout: an argument of the wrong type raises
+TypeError, one of the right type with a wrong value raises ValueError.
 """
 
 from numbers import Integral, Real
@@ -12,7 +12,8 @@ import numpy as np
 
 
 class ShapeError(ValueError):
-    """An array has the wrong number of dimensions or a wrong size along one."""
+    """An array has the wrong number of dimensions or a wrong size along
+    one."""
 
 
 class NonFiniteError(ValueError):
@@ -22,8 +23,8 @@ class NonFiniteError(ValueError):
 def as_float_array(x, name):
     """Return ``x`` as a floating-point ndarray.
 
-    Integers and booleans become float64; floating arrays keep their dtype (no
-    silent upcast of float32); anything else raises.
+    Integers and booleans become float64; floating arrays keep their dtype
+    (no silent upcast of float32); anything else raises.
     """
     array = np.asarray(x)
     if array.dtype.kind == "f":
@@ -37,7 +38,8 @@ def as_float_array(x, name):
         else "convert it with np.asarray(x, dtype=float)"
     )
     raise TypeError(
-        f"{name} must be a real numeric array, got dtype {array.dtype}; {fix}"
+        f"{name} must be a real numeric array, got dtype {array.dtype}; "
+        f"{fix}"
     )
 
 
@@ -60,7 +62,8 @@ def check_not_empty(array, name):
     """
     if array.size == 0:
         raise ValueError(
-            f"{name} is empty (shape {array.shape}); pass at least one sample"
+            f"{name} is empty (shape {array.shape}); pass at least one "
+            "sample"
         )
 
 
@@ -72,8 +75,8 @@ def check_finite(array, name):
     if not np.isfinite(array).all():
         bad = int(array.size - np.count_nonzero(np.isfinite(array)))
         raise NonFiniteError(
-            f"{name} contains NaN or inf ({bad} of {array.size} entries, shape "
-            f"{array.shape})"
+            f"{name} contains NaN or inf ({bad} of {array.size} entries, "
+            f"shape {array.shape})"
         )
 
 
@@ -91,8 +94,8 @@ def check_same_shape(prediction, target, loss_name):
                 "would silently compare every prediction with every target"
             )
         raise ShapeError(
-            f"{loss_name}: prediction has shape {prediction.shape} but target "
-            f"has shape {target.shape}; they must be identical{hint}"
+            f"{loss_name}: prediction has shape {prediction.shape} but "
+            f"target has shape {target.shape}; they must be identical{hint}"
         )
 
 
@@ -114,7 +117,8 @@ def check_real(value, name):
 
 
 def check_positive(value, name):
-    """TypeError unless ``value`` is real; ValueError unless 0 < value < ∞."""
+    """TypeError unless ``value`` is real; ValueError unless 0 < value <
+    ∞."""
     check_real(value, name)
     if not (np.isfinite(value) and value > 0):
         raise ValueError(
@@ -123,32 +127,40 @@ def check_positive(value, name):
 
 
 def check_non_negative(value, name):
-    """TypeError unless ``value`` is real; ValueError unless 0 ≤ value < ∞."""
+    """TypeError unless ``value`` is real; ValueError unless 0 ≤ value <
+    ∞."""
     check_real(value, name)
     if not (np.isfinite(value) and value >= 0):
-        raise ValueError(f"{name} must be a finite number ≥ 0, got {value!r}")
+        raise ValueError(
+            f"{name} must be a finite number ≥ 0, got {value!r}"
+        )
 
 
 def check_positive_int(value, name):
-    """TypeError unless ``value`` is an integer; ValueError unless it is ≥ 1."""
+    """TypeError unless ``value`` is an integer; ValueError unless it is ≥
+    1."""
     if isinstance(value, bool) or not isinstance(value, Integral):
         raise TypeError(
-            f"{name} must be a positive integer, got {type(value).__name__} "
-            f"{value!r}"
+            f"{name} must be a positive integer, got "
+            f"{type(value).__name__} {value!r}"
         )
     if value < 1:
-        raise ValueError(f"{name} must be a positive integer, got {value!r}")
+        raise ValueError(
+            f"{name} must be a positive integer, got {value!r}"
+        )
 
 
 def check_unit_interval(value, name):
-    """TypeError unless ``value`` is real; ValueError unless 0 ≤ value < 1."""
+    """TypeError unless ``value`` is real; ValueError unless 0 ≤ value <
+    1."""
     check_real(value, name)
     if not 0 <= value < 1:
         raise ValueError(f"{name} must lie in [0, 1), got {value!r}")
 
 
 def check_open_unit_interval(value, name):
-    """TypeError unless ``value`` is real; ValueError unless 0 < value < 1."""
+    """TypeError unless ``value`` is real; ValueError unless 0 < value <
+    1."""
     check_real(value, name)
     if not 0 < value < 1:
         raise ValueError(

@@ -1,9 +1,10 @@
-"""Data sets: small seeded toy problems and scikit-learn's bundled 8x8 digits.
+"""Data sets: small seeded toy problems and scikit-learn's bundled 8x8
+digits.
 
-Every generator returns ``X`` as an array of shape (n, 2) (digits: (n, 64)) of
-the floating ``dtype`` asked for (float64 by default) and ``y`` as integer class
-labels of shape (n,). For a one-output network with BCEWithLogitsLoss use
-``y.reshape(-1, 1).astype(float)`` as the target.
+Every generator returns ``X`` as an array of shape (n, 2) (digits: (n, 64))
+of the floating ``dtype`` asked for (float64 by default) and ``y`` as
+integer class labels of shape (n,). For a one-output network with
+BCEWithLogitsLoss use ``y.reshape(-1, 1).astype(float)`` as the target.
 """
 
 from typing import NamedTuple
@@ -28,9 +29,9 @@ def _shuffled(X, y, rng, dtype):
 def xor(repeats=1, noise=0.0, seed=0, dtype=np.float64):
     """The four XOR points (0,0)→0, (0,1)→1, (1,0)→1, (1,1)→0.
 
-    Each point appears ``repeats`` times. With ``noise`` > 0, Gaussian noise of
-    that standard deviation is added to the inputs. Returns X (4·repeats, 2) and
-    y (4·repeats,); with repeats=1 and no noise, in that order.
+    Each point appears ``repeats`` times. With ``noise`` > 0, Gaussian noise
+    of that standard deviation is added to the inputs. Returns X (4·repeats,
+    2) and y (4·repeats,); with repeats=1 and no noise, in that order.
 
     Taught in :doc:`/chapters/05_backward_pass`.
     """
@@ -45,12 +46,14 @@ def xor(repeats=1, noise=0.0, seed=0, dtype=np.float64):
     return X.astype(dtype), y
 
 
-def spiral(n_per_class=100, n_classes=3, noise=0.2, seed=0, dtype=np.float64):
+def spiral(
+    n_per_class=100, n_classes=3, noise=0.2, seed=0, dtype=np.float64
+):
     """K interleaved spiral arms in the unit disc, one class per arm.
 
-    Arm k: radius r ∈ [0, 1], angle θ = 4(k + r) + noise·N(0, 1); point (r sin
-    θ, r cos θ). Returns X (n_per_class·K, 2) and y (n_per_class·K,), grouped by
-    class.
+    Arm k: radius r ∈ [0, 1], angle θ = 4(k + r) + noise·N(0, 1); point (r
+    sin θ, r cos θ). Returns X (n_per_class·K, 2) and y (n_per_class·K,),
+    grouped by class.
 
     Taught in :doc:`/chapters/05_backward_pass`.
     """
@@ -95,10 +98,11 @@ def blobs(
 
 
 def moons(n=200, noise=0.1, seed=0, dtype=np.float64):
-    """Two interleaving half circles: class 0 the upper arc, class 1 the lower.
+    """Two interleaving half circles: class 0 the upper arc, class 1 the
+    lower.
 
-    The lower arc is centred at (1, 0.5), the upper at (0, 0). Returns X (n, 2)
-    and y (n,), shuffled; noise is the std of added Gaussian noise.
+    The lower arc is centred at (1, 0.5), the upper at (0, 0). Returns X (n,
+    2) and y (n,), shuffled; noise is the std of added Gaussian noise.
 
     Taught in :doc:`/chapters/06_vanishing_exploding`.
     """
@@ -161,12 +165,13 @@ class DigitsSplit(NamedTuple):
 
 
 def digits(test_fraction=0.25, seed=0, dtype=np.float64):
-    """scikit-learn's bundled 8x8 handwritten digits (1797 images, no download).
+    """scikit-learn's bundled 8x8 handwritten digits (1797 images, no
+    download).
 
-    Pixels are scaled from 0..16 to [0, 1]; images are flattened to 64 features.
-    The split is stratified by class and seeded. Returns DigitsSplit(X_train,
-    X_test, y_train, y_test) with X of shape (n, 64) and y integer labels 0–9 of
-    shape (n,).
+    Pixels are scaled from 0..16 to [0, 1]; images are flattened to 64
+    features. The split is stratified by class and seeded. Returns
+    DigitsSplit(X_train, X_test, y_train, y_test) with X of shape (n, 64)
+    and y integer labels 0–9 of shape (n,).
 
     Taught in :doc:`/chapters/08_digits`.
     """

@@ -1,7 +1,8 @@
-"""Stable elementwise functions that layers, losses and worked examples share.
+"""Stable elementwise functions that layers, losses and worked examples
+share.
 
-Each takes arrays (or plain numbers) and never overflows, whatever the size of
-``z``.
+Each takes arrays (or plain numbers) and never overflows, whatever the size
+of ``z``.
 """
 
 import numpy as np

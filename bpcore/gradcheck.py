@@ -1,12 +1,13 @@
-"""Gradient checking: compare backpropagated gradients with finite differences.
+"""Gradient checking: compare backpropagated gradients with finite
+differences.
 
-Central difference: ∂f/∂x_i ≈ (f(x + h e_i) - f(x - h e_i)) / (2h). Its error is
-truncation, about h²·f‴/6, plus rounding, about ε·f/h with ε = 2.2e-16. At
-``STEP`` = 1e-5 each is near 2e-11 in units of the loss, whatever the size of
-the entry. So an entry is scored by ``abs(a - n) / max(abs(a), abs(n), 1,
-abs(L))``: relatively where it is larger than the loss's scale, absolutely below
-that. A correct gradient scores below 1e-9; ``TOLERANCE`` is 1e-7. Derived in
-:ref:`gradcheck-rule` (chapter 5).
+Central difference: ∂f/∂x_i ≈ (f(x + h e_i) - f(x - h e_i)) / (2h). Its
+error is truncation, about h²·f‴/6, plus rounding, about ε·f/h with ε =
+2.2e-16. At ``STEP`` = 1e-5 each is near 2e-11 in units of the loss,
+whatever the size of the entry. So an entry is scored by ``abs(a - n) /
+max(abs(a), abs(n), 1, abs(L))``: relatively where it is larger than the
+loss's scale, absolutely below that. A correct gradient scores below 1e-9;
+``TOLERANCE`` is 1e-7. Derived in :ref:`gradcheck-rule` (chapter 5).
 """
 
 from dataclasses import dataclass
@@ -15,14 +16,16 @@ import numpy as np
 
 from .checks import as_float_array, check_positive
 
-STEP = 1e-5  # balances truncation (∝ h²) against rounding (∝ ε/h) in float64
-TOLERANCE = (
-    1e-7  # a hundred times the largest score of a correct gradient (chapter 5)
+STEP = (
+    1e-5  # balances truncation (∝ h²) against rounding (∝ ε/h) in float64
 )
+# a hundred times the largest score of a correct gradient (chapter 5)
+TOLERANCE = 1e-7
 
 
 def numerical_gradient(f, x, h=STEP):
-    """∂f/∂x by central differences, ``f`` a scalar function of the array ``x``.
+    """∂f/∂x by central differences, ``f`` a scalar function of the array
+    ``x``.
 
     ``x`` is perturbed in place one entry at a time and restored afterwards.
 
@@ -51,8 +54,8 @@ def relative_error(analytic, numeric, scale=1.0):
 
     Entries larger than ``scale`` are compared relatively, smaller ones
     absolutely: a central difference rounds every entry by about the same
-    amount, proportional to the function's size, so pass ``max(1, abs(L))`` for
-    the gradient of a loss L (``gradcheck`` does).
+    amount, proportional to the function's size, so pass ``max(1, abs(L))``
+    for the gradient of a loss L (``gradcheck`` does).
 
     Taught in :doc:`/chapters/05_backward_pass`.
     """
@@ -63,7 +66,8 @@ def relative_error(analytic, numeric, scale=1.0):
     )
     if analytic.shape != numeric.shape:
         raise ValueError(
-            f"shapes differ: analytic {analytic.shape}, numeric {numeric.shape}"
+            f"shapes differ: analytic {analytic.shape}, numeric "
+            f"{numeric.shape}"
         )
     if analytic.size == 0:
         return 0.0
@@ -99,9 +103,9 @@ class GradcheckReport:
     def summary(self, tolerance=TOLERANCE):
         """One line on how the errors compare with ``tolerance``.
 
-        It names the arrays that fail. The errors of a correct backward pass are
-        rounding noise whose digits differ from one machine (BLAS kernel, thread
-        count) to the next; this line does not print them.
+        It names the arrays that fail. The errors of a correct backward pass
+        are rounding noise whose digits differ from one machine (BLAS
+        kernel, thread count) to the next; this line does not print them.
         """
         failing = {
             name: error
@@ -110,8 +114,8 @@ class GradcheckReport:
         }
         if not failing:
             return (
-                f"all {len(self.errors)} arrays checked: relative error below "
-                f"{tolerance:.0e}"
+                f"all {len(self.errors)} arrays checked: relative error "
+                f"below {tolerance:.0e}"
             )
         listed = ", ".join(
             f"{name} (relative error {error:.2g})"
@@ -119,7 +123,8 @@ class GradcheckReport:
         )
         passing = len(self.errors) - len(failing)
         return (
-            f"fails at {tolerance:.0e}: {listed}; the other {passing} below it"
+            f"fails at {tolerance:.0e}: {listed}; the other {passing} "
+            "below it"
         )
 
     def __str__(self):
@@ -133,13 +138,14 @@ class GradcheckReport:
 
 
 def gradcheck(model, loss, X, y, h=STEP, check_input=True):
-    """Check the gradients of ``model`` (and ∂L/∂X) under ``loss(model(X), y)``.
+    """Check the gradients of ``model`` (and ∂L/∂X) under ``loss(model(X),
+    y)``.
 
     Runs one forward and backward pass to get the analytic gradients (the
-    parameters' ``.grad`` are zeroed first and hold those gradients afterwards),
-    then perturbs every entry of every parameter and scores each array by
-    ``relative_error`` at the loss's scale ``max(1, abs(L))``. Use float64: in
-    float32 the differences drown in rounding.
+    parameters' ``.grad`` are zeroed first and hold those gradients
+    afterwards), then perturbs every entry of every parameter and scores
+    each array by ``relative_error`` at the loss's scale ``max(1, abs(L))``.
+    Use float64: in float32 the differences drown in rounding.
 
     Taught in :doc:`/chapters/05_backward_pass`.
     """
@@ -162,7 +168,9 @@ def gradcheck(model, loss, X, y, h=STEP, check_input=True):
     for name, parameter in named:
         analytic = parameter.grad.copy()
         errors[name] = relative_error(
-            analytic, numerical_gradient(objective, parameter.data, h), scale
+            analytic,
+            numerical_gradient(objective, parameter.data, h),
+            scale,
         )
     if check_input:
         errors["input"] = relative_error(

@@ -1,9 +1,10 @@
-"""Weight initialisation schemes for a weight matrix of shape (fan_in, fan_out).
+"""Weight initialisation schemes for a weight matrix of shape (fan_in,
+fan_out).
 
-Each scheme is a function ``scheme(fan_in, fan_out, rng, dtype) -> ndarray``.
-The variance rules keep activations (Xavier/Glorot) or ReLU activations (He) at
-a steady scale from layer to layer: Var(W) = 2 / (fan_in + fan_out) for Xavier,
-Var(W) = 2 / fan_in for He.
+Each scheme is a function ``scheme(fan_in, fan_out, rng, dtype) ->
+ndarray``. The variance rules keep activations (Xavier/Glorot) or ReLU
+activations (He) at a steady scale from layer to layer: Var(W) = 2 / (fan_in
++ fan_out) for Xavier, Var(W) = 2 / fan_in for He.
 """
 
 import numpy as np
@@ -88,7 +89,8 @@ SCHEMES = {
 
 
 def get_scheme(init):
-    """Return the scheme named ``init`` (or ``init`` itself if it is callable).
+    """Return the scheme named ``init`` (or ``init`` itself if it is
+    callable).
 
     Taught in :doc:`/chapters/06_vanishing_exploding`.
     """

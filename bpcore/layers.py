@@ -1,8 +1,8 @@
 """Layers as modules: ``forward`` caches what ``backward`` needs.
 
 Samples are rows: a batch ``X`` has shape (n, features). For a layer ``y =
-f(x)`` with upstream gradient ``g = ∂L/∂y``, ``backward(g)`` adds ∂L/∂θ to each
-parameter's ``.grad`` and returns ``∂L/∂x``.
+f(x)`` with upstream gradient ``g = ∂L/∂y``, ``backward(g)`` adds ∂L/∂θ to
+each parameter's ``.grad`` and returns ``∂L/∂x``.
 """
 
 import numpy as np
@@ -21,20 +21,22 @@ from .functions import sigmoid
 
 
 class Parameter:
-    """A trainable array ``.data`` with a gradient ``.grad`` of the same shape.
+    """A trainable array ``.data`` with a gradient ``.grad`` of the same
+    shape.
 
-    Gradients accumulate across backward passes (as in PyTorch); ``zero_grad``
-    clears them. Accumulating lets a parameter used twice, or a batch split into
-    parts, sum its contributions; it is why every training step starts with
-    ``zero_grad``. (A scalar ``Value.backward`` zeroes first instead: one call
-    differentiates one whole graph.)
+    Gradients accumulate across backward passes (as in PyTorch);
+    ``zero_grad`` clears them. Accumulating lets a parameter used twice, or
+    a batch split into parts, sum its contributions; it is why every
+    training step starts with ``zero_grad``. (A scalar ``Value.backward``
+    zeroes first instead: one call differentiates one whole graph.)
 
     ``zero_grad`` only marks the gradient as zero, and the first
     ``accumulate_grad`` after it keeps its (fresh) argument as the gradient,
     instead of filling an array with zeros and adding to it: two passes over
-    the weights saved each step. Reading ``.grad`` in between gives zeros. As
-    with PyTorch's ``zero_grad``, which sets ``.grad`` to None, read ``.grad``
-    afresh after ``zero_grad``: an array kept from before is not cleared.
+    the weights saved each step. Reading ``.grad`` in between gives zeros.
+    As with PyTorch's ``zero_grad``, which sets ``.grad`` to None, read
+    ``.grad`` afresh after ``zero_grad``: an array kept from before is not
+    cleared.
 
     Taught in :doc:`/chapters/05_backward_pass`.
     """
@@ -42,7 +44,9 @@ class Parameter:
     def __init__(self, data, name=""):
         self.data = as_float_array(data, "Parameter data").copy()
         self._grad = np.zeros_like(self.data)
-        self._grad_is_zero = False  # True: _grad is stale and reads as zeros
+        self._grad_is_zero = (
+            False  # True: _grad is stale and reads as zeros
+        )
         self.name = name
 
     @property
@@ -68,7 +72,8 @@ class Parameter:
         self._grad_is_zero = True
 
     def accumulate_grad(self, contribution):
-        """``grad += contribution``, for a new array the Parameter may keep."""
+        """``grad += contribution``, for a new array the Parameter may
+        keep."""
         if contribution.shape != self.data.shape:
             raise ShapeError(
                 f"{self!r} got a gradient contribution of shape "
@@ -79,7 +84,9 @@ class Parameter:
                 f"{self!r} got a {contribution.dtype} gradient contribution"
             )
         if self._grad_is_zero:
-            self._grad = contribution  # the first since zero_grad: kept as is
+            self._grad = (
+                contribution  # the first since zero_grad: kept as is
+            )
             self._grad_is_zero = False
         else:
             self._grad += contribution
@@ -91,26 +98,27 @@ class Parameter:
 
 
 def check_parameters(parameters, owner):
-    """Return ``parameters`` as a list, checking each is a distinct Parameter.
+    """Return ``parameters`` as a list, checking each is a distinct
+    Parameter.
 
-    ``owner`` names the caller in the messages. TypeError for an item that is
-    not a Parameter; ValueError for one listed twice, which would be updated (or
-    clipped) twice per step.
+    ``owner`` names the caller in the messages. TypeError for an item that
+    is not a Parameter; ValueError for one listed twice, which would be
+    updated (or clipped) twice per step.
     """
     parameters = list(parameters)
     first_position = {}
     for position, parameter in enumerate(parameters):
         if not isinstance(parameter, Parameter):
             raise TypeError(
-                f"{owner} expects Parameters (e.g. model.parameters()); item "
-                f"{position} is {type(parameter).__name__}"
+                f"{owner} expects Parameters (e.g. model.parameters()); "
+                f"item {position} is {type(parameter).__name__}"
             )
         if id(parameter) in first_position:
             raise ValueError(
                 f"{owner} got the same {parameter!r} twice, as items "
-                f"{first_position[id(parameter)]} and {position}; list every "
-                "Parameter once (a module used twice in a model shares "
-                "its parameters)"
+                f"{first_position[id(parameter)]} and {position}; list "
+                "every Parameter once (a module used twice in a model "
+                "shares its parameters)"
             )
         first_position[id(parameter)] = position
     return parameters
@@ -119,12 +127,13 @@ def check_parameters(parameters, owner):
 class Module:
     """The interface every layer, block and network implements.
 
-    - ``forward(x)`` returns the output y = f(x) and caches what backward needs;
-      ``module(x)`` is ``forward(x)``.
-    - ``backward(grad_output, input_grad=True)`` takes g = ∂L/∂y for the last
-      forward call, adds ∂L/∂θ to each parameter's ``.grad``, and returns ∂L/∂x,
-      or None when ``input_grad`` is False (a training step needs no gradient
-      for the data and skips that matrix product, as PyTorch does).
+    - ``forward(x)`` returns the output y = f(x) and caches what backward
+      needs; ``module(x)`` is ``forward(x)``.
+    - ``backward(grad_output, input_grad=True)`` takes g = ∂L/∂y for the
+      last forward call, adds ∂L/∂θ to each parameter's ``.grad``, and
+      returns ∂L/∂x, or None when ``input_grad`` is False (a training step
+      needs no gradient for the data and skips that matrix product, as
+      PyTorch does).
     - ``named_parameters()`` lists (name, Parameter) pairs in forward order;
       ``parameters()`` and ``zero_grad()`` follow from it.
 
@@ -154,7 +163,9 @@ class Module:
         The weight matrices are the 2-D parameters.
         """
         return [
-            (name, p) for name, p in self.named_parameters() if p.data.ndim == 2
+            (name, p)
+            for name, p in self.named_parameters()
+            if p.data.ndim == 2
         ]
 
     def zero_grad(self):
@@ -181,14 +192,15 @@ class Module:
         if grad_output.shape != expected_shape:
             raise ShapeError(
                 f"{self!r}.backward got a gradient of shape "
-                f"{grad_output.shape}, but its last forward output had shape "
-                f"{expected_shape}"
+                f"{grad_output.shape}, but its last forward output had "
+                f"shape {expected_shape}"
             )
         return grad_output
 
 
 class Linear(Module):
-    """Affine layer ``Y = X W + b`` with W of shape (in_features, out_features).
+    """Affine layer ``Y = X W + b`` with W of shape (in_features,
+    out_features).
 
     Backward: ∂L/∂W = Xᵀ G, ∂L/∂b = Σ_rows G, ∂L/∂X = G Wᵀ, where G = ∂L/∂Y.
 
@@ -230,8 +242,8 @@ class Linear(Module):
         x = as_float_array(given, f"input to {self!r}")
         if x.ndim != 2 or x.shape[1] != self.in_features:
             raise ShapeError(
-                f"{self!r} expects input of shape (n, {self.in_features}), got "
-                f"shape {x.shape}"
+                f"{self!r} expects input of shape (n, {self.in_features}), "
+                f"got shape {x.shape}"
             )
         weights = self.W.data.dtype
         if x.dtype != weights:
@@ -239,17 +251,18 @@ class Linear(Module):
             if given.dtype.kind == "f":
                 fix += f" or build the layer with dtype=np.{given.dtype}"
             raise TypeError(
-                f"{self!r} holds {weights} weights but got "
-                f"{given.dtype} input; {fix}"
+                f"{self!r} holds {weights} weights but got {given.dtype} "
+                f"input; {fix}"
             )
         out = x @ self.W.data + self.b.data
-        # NaN or inf in x reaches every output of its row (inf · 0 is NaN), so
-        # checking the output also checks the input, and catches an overflow
+        # NaN or inf in x reaches every output of its row (inf · 0 is NaN),
+        # so checking the output also checks the input, and catches an
+        # overflow
         if not np.isfinite(out).all():
             check_finite(x, f"input to {self!r}")
             raise NonFiniteError(
-                f"{self!r} turned a finite input into NaN or inf: its weights "
-                "are not finite, or the product overflowed"
+                f"{self!r} turned a finite input into NaN or inf: its "
+                "weights are not finite, or the product overflowed"
             )
         self._input = x
         return out
@@ -279,14 +292,17 @@ class Activation(Module):
 
     def backward(self, grad_output, input_grad=True):
         self._cached("_output")
-        grad_output = self._check_grad_shape(grad_output, self._output.shape)
+        grad_output = self._check_grad_shape(
+            grad_output, self._output.shape
+        )
         return grad_output * self.derivative() if input_grad else None
 
     def function(self, x):
         raise NotImplementedError
 
     def derivative(self):
-        """f'(x) at the cached forward input, an array of the input's shape."""
+        """f'(x) at the cached forward input, an array of the input's
+        shape."""
         raise NotImplementedError
 
 
@@ -368,10 +384,10 @@ class Identity(Activation):
 class Sequential(Module):
     """Modules applied in order; backward runs them in reverse.
 
-    That is the chain rule, layer by layer. Every layer but the first passes its
-    input gradient down; the first computes one only if ``input_grad`` is True
-    (the default), so a training step's ``backward(g, input_grad=False)`` saves
-    the matrix product nobody needs.
+    That is the chain rule, layer by layer. Every layer but the first passes
+    its input gradient down; the first computes one only if ``input_grad``
+    is True (the default), so a training step's ``backward(g,
+    input_grad=False)`` saves the matrix product nobody needs.
 
     Taught in :doc:`/chapters/05_backward_pass`.
     """
@@ -380,8 +396,8 @@ class Sequential(Module):
         for position, module in enumerate(modules):
             if not isinstance(module, Module):
                 raise TypeError(
-                    f"Sequential takes Module instances; argument {position} "
-                    f"is {type(module).__name__} ({module!r})"
+                    "Sequential takes Module instances; argument "
+                    f"{position} is {type(module).__name__} ({module!r})"
                 )
         _check_feature_sizes(modules)
         self.layers = list(modules)
@@ -428,7 +444,8 @@ class Sequential(Module):
 def _check_feature_sizes(modules):
     """Raise ShapeError where consecutive layers' feature sizes disagree.
 
-    That is, where a layer's in_features differs from the previous out_features.
+    That is, where a layer's in_features differs from the previous
+    out_features.
     """
     previous = None
     for position, module in enumerate(modules):
@@ -440,8 +457,8 @@ def _check_feature_sizes(modules):
         ):
             raise ShapeError(
                 f"layer {position} {module!r} expects {size_in} input "
-                f"features, but layer {previous[0]} {modules[previous[0]]!r} "
-                f"produces {previous[1]}"
+                f"features, but layer {previous[0]} "
+                f"{modules[previous[0]]!r} produces {previous[1]}"
             )
         if getattr(module, "out_features", None) is not None:
             previous = (position, module.out_features)

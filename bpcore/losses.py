@@ -1,9 +1,10 @@
-"""Loss functions with mean reduction, each with ``forward`` and ``backward``.
+"""Loss functions with mean reduction, each with ``forward`` and
+``backward``.
 
 ``forward(prediction, target)`` returns a float, and ``backward()`` returns
 ∂L/∂prediction for the last ``forward`` call. The classification losses take
-logits and are computed in stable forms, so logits of ±1000 give finite losses
-and gradients without warnings.
+logits and are computed in stable forms, so logits of ±1000 give finite
+losses and gradients without warnings.
 """
 
 import numpy as np
@@ -21,9 +22,10 @@ from .functions import binary_cross_entropy_with_logits, sigmoid
 def predict_classes(scores):
     """The class that each row of logits predicts.
 
-    Scores of shape (n, K) with K > 1 predict the argmax of each row; a single
-    logit per sample, shape (n, 1) or (n,), predicts 1 where it is positive
-    (σ(z) > 1/2) and 0 elsewhere. Returns integer labels of shape (n,).
+    Scores of shape (n, K) with K > 1 predict the argmax of each row; a
+    single logit per sample, shape (n, 1) or (n,), predicts 1 where it is
+    positive (σ(z) > 1/2) and 0 elsewhere. Returns integer labels of shape
+    (n,).
 
     Taught in :doc:`/chapters/05_backward_pass`.
     """
@@ -36,12 +38,13 @@ def predict_classes(scores):
 class Loss:
     """The interface every loss implements.
 
-    - ``forward(prediction, target)`` returns the mean loss as a Python float
-      and keeps its gradient; ``loss(prediction, target)`` is ``forward``.
+    - ``forward(prediction, target)`` returns the mean loss as a Python
+      float and keeps its gradient; ``loss(prediction, target)`` is
+      ``forward``.
     - ``backward()`` returns ∂L/∂prediction for the last forward call.
-    - ``predict(scores)`` says how scores become predictions: class labels for a
-      classification loss, None for a regression loss (the scores are the
-      predictions).
+    - ``predict(scores)`` says how scores become predictions: class labels
+      for a classification loss, None for a regression loss (the scores are
+      the predictions).
 
     Taught in :doc:`/chapters/04_losses`.
     """
@@ -61,13 +64,14 @@ class Loss:
         """
         if self._gradient is None:
             raise RuntimeError(
-                f"{self!r}.backward() was called before forward(): compute the "
-                "loss first"
+                f"{self!r}.backward() was called before forward(): compute "
+                "the loss first"
             )
         return self._gradient
 
     def predict(self, scores):
-        """None: a regression loss compares the raw scores with the targets."""
+        """None: a regression loss compares the raw scores with the
+        targets."""
         return None
 
     def _prediction(self, prediction):
@@ -132,7 +136,8 @@ class BCEWithLogitsLoss(ClassificationLoss):
         return float(np.mean(losses))
 
     def predict(self, scores):
-        """1 where a logit is positive, else 0: each logit is its own yes/no."""
+        """1 where a logit is positive, else 0: each logit is its own
+        yes/no."""
         return (np.asarray(scores) > 0).astype(np.int64)
 
 
@@ -142,8 +147,8 @@ class CrossEntropyLoss(ClassificationLoss):
     The labels are integers of shape (n,) or one-hot rows of shape (n, K).
 
     L = mean_i(log Σ_k e^{Z_ik} - Z_{i,y_i}), via log-sum-exp with the row
-    maximum subtracted. Gradient: (softmax(Z) - Y) / n, where Y is the one-hot
-    (or probability) target.
+    maximum subtracted. Gradient: (softmax(Z) - Y) / n, where Y is the
+    one-hot (or probability) target.
 
     Taught in :doc:`/chapters/04_losses`.
     """
@@ -164,13 +169,17 @@ class CrossEntropyLoss(ClassificationLoss):
         n = logits.dtype.type(logits.shape[0])
         gradient = np.exp(log_probabilities)
         if target.ndim == 1:
-            # each row's label picked out: no one-hot matrix, and no 0 · (-inf)
+            # each row's label picked out: no one-hot matrix, and no 0 ·
+            # (-inf)
             labels = (np.arange(len(target)), target)
             total = -np.sum(log_probabilities[labels])
             gradient[labels] -= 1
         else:
-            # 0 · log p counts as 0 even where p underflowed to 0 (log p = -inf)
-            total = -np.sum(target * np.where(target > 0, log_probabilities, 0))
+            # 0 · log p counts as 0 even where p underflowed to 0 (log p =
+            # -inf)
+            total = -np.sum(
+                target * np.where(target > 0, log_probabilities, 0)
+            )
             gradient -= target
         self._gradient = gradient / n
         return float(total / n)
@@ -192,8 +201,9 @@ class CrossEntropyLoss(ClassificationLoss):
             return target
         if target.shape != (n,):
             raise ShapeError(
-                f"{self!r} expects integer labels of shape ({n},) for logits "
-                f"of shape {logits.shape}, got target of shape {target.shape}"
+                f"{self!r} expects integer labels of shape ({n},) for "
+                f"logits of shape {logits.shape}, got target of shape "
+                f"{target.shape}"
             )
         if target.dtype.kind not in "iu":
             raise TypeError(

@@ -5,7 +5,15 @@ Its layers are Linear layers and activations.
 
 import numpy as np
 
-from .layers import Identity, LeakyReLU, Linear, ReLU, Sequential, Sigmoid, Tanh
+from .layers import (
+    Identity,
+    LeakyReLU,
+    Linear,
+    ReLU,
+    Sequential,
+    Sigmoid,
+    Tanh,
+)
 
 ACTIVATIONS = {
     "sigmoid": Sigmoid,
@@ -32,12 +40,13 @@ def make_activation(name):
 
 
 def MLP(sizes, activation="relu", init="auto", seed=0, dtype=np.float64):
-    """A multilayer perceptron: Linear layers with an activation between them.
+    """A multilayer perceptron: Linear layers with an activation between
+    them.
 
     Sequential(Linear(sizes[0], sizes[1]), f, ..., Linear(sizes[-2],
-    sizes[-1])): the activation ``f`` goes between Linear layers, none after the
-    last (it outputs logits or raw predictions; the loss applies sigmoid or
-    softmax). ``init="auto"`` picks He for ReLU-like activations and
+    sizes[-1])): the activation ``f`` goes between Linear layers, none after
+    the last (it outputs logits or raw predictions; the loss applies sigmoid
+    or softmax). ``init="auto"`` picks He for ReLU-like activations and
     Xavier/Glorot otherwise. ``seed`` makes the weights reproducible.
 
     Taught in :doc:`/chapters/05_backward_pass`.
@@ -47,15 +56,21 @@ def MLP(sizes, activation="relu", init="auto", seed=0, dtype=np.float64):
         raise ValueError(
             f"sizes needs at least an input and an output size, got {sizes}"
         )
-    make_activation(activation)  # validates the name before any layer is built
+    make_activation(
+        activation
+    )  # validates the name before any layer is built
     if init == "auto":
-        init = "he_normal" if activation in _RECTIFIERS else "xavier_uniform"
+        init = (
+            "he_normal" if activation in _RECTIFIERS else "xavier_uniform"
+        )
     rng = np.random.default_rng(seed)
     modules = []
     for position, (fan_in, fan_out) in enumerate(
         zip(sizes[:-1], sizes[1:], strict=True)
     ):
-        modules.append(Linear(fan_in, fan_out, init=init, rng=rng, dtype=dtype))
+        modules.append(
+            Linear(fan_in, fan_out, init=init, rng=rng, dtype=dtype)
+        )
         if position < len(sizes) - 2:
             modules.append(make_activation(activation))
     return Sequential(*modules)

@@ -4,11 +4,11 @@ There is no weight decay, dampening or amsgrad.
 
 With gradient g_t of a parameter θ at step t:
 
-- SGD:      θ ← θ - η g_t; with momentum μ: v_1 = g_1, v_t = μ v_{t-1} + g_t,
-            θ ← θ - η v_t; Nesterov: θ ← θ - η (g_t + μ v_t).
+- SGD:      θ ← θ - η g_t; with momentum μ: v_1 = g_1, v_t = μ v_{t-1} +
+  g_t, θ ← θ - η v_t; Nesterov: θ ← θ - η (g_t + μ v_t).
 - RMSprop:  s_t = α s_{t-1} + (1 - α) g_t², θ ← θ - η g_t / (√s_t + ε).
-- Adam:     m_t = β₁ m_{t-1} + (1 - β₁) g_t, s_t = β₂ s_{t-1} + (1 - β₂) g_t²,
-            θ ← θ - η/(1 - β₁ᵗ) · m_t / (√s_t / √(1 - β₂ᵗ) + ε).
+- Adam:     m_t = β₁ m_{t-1} + (1 - β₁) g_t, s_t = β₂ s_{t-1} + (1 - β₂)
+  g_t², θ ← θ - η/(1 - β₁ᵗ) · m_t / (√s_t / √(1 - β₂ᵗ) + ε).
 """
 
 import math
@@ -110,7 +110,8 @@ class RMSprop(Optimizer):
 
 
 class Adam(Optimizer):
-    """Momentum plus RMSprop-style scaling, with both averages bias-corrected.
+    """Momentum plus RMSprop-style scaling, with both averages
+    bias-corrected.
 
     Taught in :doc:`/chapters/07_optimizers`.
     """
@@ -124,12 +125,16 @@ class Adam(Optimizer):
             )
         if len(betas) != 2:
             raise ValueError(
-                f"betas must be a pair (beta1, beta2), got {len(betas)} values"
+                f"betas must be a pair (beta1, beta2), got {len(betas)} "
+                "values"
             )
         check_unit_interval(betas[0], "betas[0] (beta1)")
         check_unit_interval(betas[1], "betas[1] (beta2)")
         check_non_negative(eps, "eps")
-        self.betas, self.eps = (float(betas[0]), float(betas[1])), float(eps)
+        self.betas, self.eps = (
+            (float(betas[0]), float(betas[1])),
+            float(eps),
+        )
         self.steps = 0
         self.exp_avg = [np.zeros_like(p.data) for p in self.params]
         self.exp_avg_sq = [np.zeros_like(p.data) for p in self.params]
@@ -144,5 +149,7 @@ class Adam(Optimizer):
             exp_avg += (1 - beta1) * (parameter.grad - exp_avg)
             exp_avg_sq *= beta2
             exp_avg_sq += (1 - beta2) * parameter.grad**2
-            denominator = np.sqrt(exp_avg_sq) / bias_correction2_sqrt + self.eps
+            denominator = (
+                np.sqrt(exp_avg_sq) / bias_correction2_sqrt + self.eps
+            )
             parameter.data -= step_size * exp_avg / denominator

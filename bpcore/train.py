@@ -1,11 +1,12 @@
 """The training loop: forward pass, loss, backward pass, update.
 
 ``train_step`` is one step on one batch; ``fit`` repeats it over shuffled
-mini-batches and epochs and returns a ``History`` with the loss per epoch, the
-training accuracy per epoch for classification losses, and the mean gradient
-norm of every weight matrix per epoch. If the loss or the weights become inf or
-NaN, or an epoch's mean loss climbs above ``RISE_LIMIT`` times the first
-epoch's, training stops and says so, once, with a TrainingDivergedWarning.
+mini-batches and epochs and returns a ``History`` with the loss per epoch,
+the training accuracy per epoch for classification losses, and the mean
+gradient norm of every weight matrix per epoch. If the loss or the weights
+become inf or NaN, or an epoch's mean loss climbs above ``RISE_LIMIT`` times
+the first epoch's, training stops and says so, once, with a
+TrainingDivergedWarning.
 """
 
 import warnings
@@ -44,8 +45,8 @@ class History:
     """What happened during training, one entry per completed epoch.
 
     ``grad_norms[e][j]`` is the mean Frobenius norm of ∂L/∂W for the weight
-    matrix named ``weight_names[j]`` during epoch ``e``. ``accuracy`` is empty
-    for regression losses.
+    matrix named ``weight_names[j]`` during epoch ``e``. ``accuracy`` is
+    empty for regression losses.
 
     Taught in :doc:`/chapters/05_backward_pass`.
     """
@@ -66,9 +67,9 @@ class History:
 def accuracy(scores, target):
     """Fraction of correct predictions from scores (logits) and labels.
 
-    Scores predict classes as :func:`bpcore.losses.predict_classes` says: argmax
-    for shape (n, K) with K > 1, "score > 0" for one logit per sample. Targets
-    are integer labels, one-hot rows, or 0/1 values.
+    Scores predict classes as :func:`bpcore.losses.predict_classes` says:
+    argmax for shape (n, K) with K > 1, "score > 0" for one logit per
+    sample. Targets are integer labels, one-hot rows, or 0/1 values.
 
     Taught in :doc:`/chapters/05_backward_pass`.
     """
@@ -110,8 +111,9 @@ def train_step(model, loss, optimizer, X, y, *, before_update=None):
 
     Clear the gradients, run the forward pass and the loss, run the backward
     pass (no gradient for the data X), then update. ``before_update()``, if
-    given, runs between the backward pass and the update, where the gradients
-    are complete: ``fit`` records their norms and clips them there.
+    given, runs between the backward pass and the update, where the
+    gradients are complete: ``fit`` records their norms and clips them
+    there.
 
     Taught in :doc:`/chapters/05_backward_pass`.
     """
@@ -126,10 +128,12 @@ def train_step(model, loss, optimizer, X, y, *, before_update=None):
 
 
 def _batches(n, batch_size, rng):
-    """Index arrays covering range(n), shuffled afresh, batch_size at a time."""
+    """Index arrays covering range(n), shuffled afresh, batch_size at a
+    time."""
     order = rng.permutation(n)
     return [
-        order[start : start + batch_size] for start in range(0, n, batch_size)
+        order[start : start + batch_size]
+        for start in range(0, n, batch_size)
     ]
 
 
@@ -172,19 +176,19 @@ def fit(
 ):
     """Train ``model`` on (X, y) and return its History.
 
-    Each epoch visits the samples in a seeded random order, ``batch_size`` at a
-    time (all at once if None), with one :func:`train_step` per batch. The
-    History records the training accuracy when the loss predicts classes (its
-    ``predict`` returns labels). ``progress(epoch, history)``, if given, is
-    called after every epoch. ``clip_grad_norm``, if given, caps the global
-    gradient norm at that value between the backward pass and the step (see
-    :func:`bpcore.clip.clip_grad_norm`); the History still records the gradient
-    norms the backward pass produced, before clipping. Training stops early,
-    with ``history.diverged`` set, ``history.message`` saying why and one
-    TrainingDivergedWarning, when the loss or the weights become inf or NaN (the
-    failing epoch is not recorded) or when an epoch's mean loss exceeds
-    ``RISE_LIMIT`` (10) times the first epoch's (that epoch is recorded, the
-    last one in the History).
+    Each epoch visits the samples in a seeded random order, ``batch_size``
+    at a time (all at once if None), with one :func:`train_step` per batch.
+    The History records the training accuracy when the loss predicts classes
+    (its ``predict`` returns labels). ``progress(epoch, history)``, if
+    given, is called after every epoch. ``clip_grad_norm``, if given, caps
+    the global gradient norm at that value between the backward pass and the
+    step (see :func:`bpcore.clip.clip_grad_norm`); the History still records
+    the gradient norms the backward pass produced, before clipping. Training
+    stops early, with ``history.diverged`` set, ``history.message`` saying
+    why and one TrainingDivergedWarning, when the loss or the weights become
+    inf or NaN (the failing epoch is not recorded) or when an epoch's mean
+    loss exceeds ``RISE_LIMIT`` (10) times the first epoch's (that epoch is
+    recorded, the last one in the History).
 
     Taught in :doc:`/chapters/05_backward_pass`.
     """
@@ -197,7 +201,9 @@ def fit(
     rng = np.random.default_rng(seed)
     parameters = model.parameters()
     weights = [p for _, p in model.named_weights()]
-    history = History(weight_names=[name for name, _ in model.named_weights()])
+    history = History(
+        weight_names=[name for name, _ in model.named_weights()]
+    )
     norm_sums = np.zeros(len(weights))
 
     def record_and_clip():
@@ -210,7 +216,9 @@ def fit(
         norm_sums[:] = 0
         for batch in _batches(len(X), batch_size, rng):
             where = f"epoch {epoch}, step {steps + 1}"
-            with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            with np.errstate(
+                over="ignore", invalid="ignore", divide="ignore"
+            ):
                 try:
                     batch_loss, scores = train_step(
                         model,
@@ -226,7 +234,10 @@ def fit(
                     return _stop(history, where, what, optimizer)
             if not np.isfinite(batch_loss):
                 return _stop(
-                    history, where, f"the loss became {batch_loss}", optimizer
+                    history,
+                    where,
+                    f"the loss became {batch_loss}",
+                    optimizer,
                 )
             if not all(np.isfinite(p.data).all() for p in parameters):
                 return _stop(
@@ -238,7 +249,9 @@ def fit(
             total_loss += batch_loss * len(batch)
             predicted = loss.predict(scores)
             if predicted is not None:
-                correct += _fraction_correct(predicted, y[batch]) * len(batch)
+                correct += _fraction_correct(predicted, y[batch]) * len(
+                    batch
+                )
             steps += 1
         history.loss.append(total_loss / len(X))
         if predicted is not None:
@@ -257,7 +270,8 @@ def fit(
 
 
 def _stop(history, where, what, optimizer):
-    """Record divergence in the history, warn once, and return the history."""
+    """Record divergence in the history, warn once, and return the
+    history."""
     history.diverged = True
     history.message = (
         f"training diverged in {where}: {what}; the learning rate "

@@ -1,14 +1,14 @@
 """Scalar autodiff: reverse mode (``Value``) and forward mode (``Dual``).
 
 A ``Value`` remembers the operation that made it, its parents, and the local
-derivative of its data with respect to each parent. ``backward()`` then applies
-the chain rule from the output back to every input: ``parent.grad +=
-local_derivative * node.grad``, visiting the nodes in reverse topological order
-so each node's gradient is complete before it is used.
+derivative of its data with respect to each parent. ``backward()`` then
+applies the chain rule from the output back to every input: ``parent.grad +=
+local_derivative * node.grad``, visiting the nodes in reverse topological
+order so each node's gradient is complete before it is used.
 
 A ``Dual`` number ``a + b ε`` with ``ε² = 0`` carries a value and one
-directional derivative forward through the same operations: one pass per input
-direction.
+directional derivative forward through the same operations: one pass per
+input direction.
 """
 
 import math
@@ -29,11 +29,12 @@ def _exp(x):
 
 
 def _power(base, exponent):
-    """(x^p, d/dx x^p = p x^(p-1)), ±inf where they overflow, as PyTorch gives.
+    """(x^p, d/dx x^p = p x^(p-1)), ±inf where they overflow, as PyTorch
+    gives.
 
-    At x = 0 the derivative is computed without dividing by x: 0 for p = 0 (x^0
-    = 1 is flat), +inf for 0 < p < 1 (the tangent of √x at 0 is vertical), p
-    x^(p-1) for p ≥ 1.
+    At x = 0 the derivative is computed without dividing by x: 0 for p = 0
+    (x^0 = 1 is flat), +inf for 0 < p < 1 (the tangent of √x at 0 is
+    vertical), p x^(p-1) for p ≥ 1.
     """
     if base == 0 and exponent < 1:
         return base**exponent, (0.0 if exponent == 0 else math.inf)
@@ -56,7 +57,9 @@ def _overflow_to_inf(base, exponent):
 
 def _check_log_argument(x):
     if x <= 0:
-        raise ValueError(f"log is only defined for positive numbers, got {x}")
+        raise ValueError(
+            f"log is only defined for positive numbers, got {x}"
+        )
 
 
 def _check_power(base, exponent):
@@ -66,8 +69,8 @@ def _check_power(base, exponent):
     """
     if isinstance(exponent, (Value, Dual)):
         raise TypeError(
-            "the exponent must be a plain number (int or float), not a graph "
-            "node"
+            "the exponent must be a plain number (int or float), not a "
+            "graph node"
         )
     if isinstance(exponent, bool) or not isinstance(exponent, Real):
         raise TypeError(
@@ -89,8 +92,9 @@ def _check_power(base, exponent):
 class _DerivedOperators:
     """The operators Value and Dual share.
 
-    Each is expressed through ``+``, ``*``, ``**`` and ``_lift``. A subclass's
-    ``_primal`` is the plain number it carries (``.data`` or ``.value``).
+    Each is expressed through ``+``, ``*``, ``**`` and ``_lift``. A
+    subclass's ``_primal`` is the plain number it carries (``.data`` or
+    ``.value``).
     """
 
     def __neg__(self):
@@ -124,8 +128,8 @@ class Value(_DerivedOperators):
     """A scalar node in a computational graph, with ``.data`` and ``.grad``.
 
     ``parents`` are the Values this one was computed from, ``op`` names the
-    operation, and ``local_grads[i]`` is ∂(this)/∂(parents[i]) evaluated at the
-    forward values.
+    operation, and ``local_grads[i]`` is ∂(this)/∂(parents[i]) evaluated at
+    the forward values.
 
     Taught in :doc:`/chapters/03_autodiff`.
     """
@@ -161,7 +165,7 @@ class Value(_DerivedOperators):
     def _lift(other):
         return other if isinstance(other, Value) else Value(other)
 
-    # --- operations: each records its local derivatives -----------------------
+    # --- operations: each records its local derivatives -------------------
     def __add__(self, other):
         other = self._lift(other)
         return Value(self.data + other.data, (self, other), "+", (1.0, 1.0))
@@ -191,7 +195,9 @@ class Value(_DerivedOperators):
     def log(self):
         """ln x for x > 0, with derivative 1/x."""
         _check_log_argument(self.data)
-        return Value(math.log(self.data), (self,), "log", (1.0 / self.data,))
+        return Value(
+            math.log(self.data), (self,), "log", (1.0 / self.data,)
+        )
 
     def tanh(self):
         """tanh x, with derivative 1 - tanh² x."""
@@ -211,12 +217,12 @@ class Value(_DerivedOperators):
         s = float(sigmoid(self.data))
         return Value(s, (self,), "sigmoid", (s * (1.0 - s),))
 
-    # --- the backward pass ----------------------------------------------------
+    # --- the backward pass ------------------------------------------------
     def topological_order(self):
         """All nodes this Value depends on, each after all of its parents.
 
-        Iterative depth-first search, so graphs thousands of nodes deep do not
-        hit Python's recursion limit.
+        Iterative depth-first search, so graphs thousands of nodes deep do
+        not hit Python's recursion limit.
         """
         order, visited = [], set()
         stack = [(self, False)]
@@ -236,12 +242,12 @@ class Value(_DerivedOperators):
     def backward(self):
         """Fill ``.grad`` of every node in the graph with ∂(self)/∂(node).
 
-        Gradients are zeroed first, so calling ``backward()`` twice gives the
-        same result: one call differentiates one whole graph, and a node used
-        twice is already summed within it. (A layer's ``Parameter`` gradients
-        accumulate instead, across calls, and a training step clears them with
-        ``zero_grad``.) Where paths rejoin, contributions add up (the
-        multivariable chain rule).
+        Gradients are zeroed first, so calling ``backward()`` twice gives
+        the same result: one call differentiates one whole graph, and a node
+        used twice is already summed within it. (A layer's ``Parameter``
+        gradients accumulate instead, across calls, and a training step
+        clears them with ``zero_grad``.) Where paths rejoin, contributions
+        add up (the multivariable chain rule).
         """
         order = self.topological_order()
         for node in order:
@@ -268,7 +274,8 @@ class Dual(_DerivedOperators):
         self.derivative = float(derivative)
 
     def __repr__(self):
-        return f"Dual(value={self.value:.6g}, derivative={self.derivative:.6g})"
+        value, derivative = self.value, self.derivative
+        return f"Dual(value={value:.6g}, derivative={derivative:.6g})"
 
     @property
     def _primal(self):

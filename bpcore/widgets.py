@@ -1,16 +1,16 @@
 """Explorers: sliders that flip through precomputed figures.
 
-A slider that recomputes its figure needs a running Python kernel, so it is dead
-in a built HTML page. An explorer instead draws every figure up front, one per
-slider value, and stacks them: moving the slider only changes which stored image
-is shown. The link between slider and stack lives in the browser
-(``ipywidgets.jslink``), so the explorer works in Jupyter, in Binder and in the
-static book, also offline.
+A slider that recomputes its figure needs a running Python kernel, so it is
+dead in a built HTML page. An explorer instead draws every figure up front,
+one per slider value, and stacks them: moving the slider only changes which
+stored image is shown. The link between slider and stack lives in the
+browser (``ipywidgets.jslink``), so the explorer works in Jupyter, in Binder
+and in the static book, also offline.
 
 >>> def draw(fig, lr):
 ...     ax = fig.add_subplot()
 ...     ax.plot([0, 1], [0, lr])
->>> explorer(draw, {"lr": [0.1, 0.5, 1.0]}, labels={"lr": "learning rate η"})
+>>> explorer(draw, {"lr": [0.1, 0.5, 1.0]}, labels={"lr": "rate η"})
 
 matplotlib and ipywidgets are imported inside the functions, so ``import
 bpcore`` needs only NumPy.
@@ -20,13 +20,14 @@ import io
 import itertools
 from numbers import Real
 
-#: Colours kept in each explorer frame: plenty for plots, a third of the size of
-#: full RGB.
+#: Colours kept in each explorer frame: plenty for plots, a third of the
+#: size of full RGB.
 PALETTE_COLORS = 128
 
 
 def _grid(draw, sliders):
-    """Check ``draw`` and ``sliders``; return slider names and value lists."""
+    """Check ``draw`` and ``sliders``; return slider names and value
+    lists."""
     if not callable(draw):
         raise ValueError(
             f"draw must be callable as draw(fig, **values), got {draw!r}"
@@ -85,13 +86,13 @@ def _label(value, fmt):
 def render_frames(draw, sliders, *, figsize=(6.4, 3.6), dpi=80):
     """Draw one PNG per combination of slider values.
 
-    ``draw(fig, **values)`` draws onto an empty matplotlib Figure (one Figure is
-    cleared and reused; no pyplot state is touched). ``sliders`` maps each name
-    (one or two) to a non-empty sequence of values. The PNGs come in row-major
-    order: the first slider is the outer loop. Each is reduced to a palette of
-    ``PALETTE_COLORS`` colours without dithering, which keeps line plots sharp
-    at about a third of the size, and carries no metadata, so the same drawing
-    gives the same bytes.
+    ``draw(fig, **values)`` draws onto an empty matplotlib Figure (one
+    Figure is cleared and reused; no pyplot state is touched). ``sliders``
+    maps each name (one or two) to a non-empty sequence of values. The PNGs
+    come in row-major order: the first slider is the outer loop. Each is
+    reduced to a palette of ``PALETTE_COLORS`` colours without dithering,
+    which keeps line plots sharp at about a third of the size, and carries
+    no metadata, so the same drawing gives the same bytes.
 
     Taught in :doc:`/chapters/01_gradient_descent`.
     """
@@ -108,7 +109,9 @@ def render_frames(draw, sliders, *, figsize=(6.4, 3.6), dpi=80):
         fig.clear()
         draw(fig, **dict(zip(grid, combination, strict=True)))
         canvas.draw()
-        image = Image.fromarray(np.asarray(canvas.buffer_rgba())).convert("RGB")
+        image = Image.fromarray(np.asarray(canvas.buffer_rgba())).convert(
+            "RGB"
+        )
         png = io.BytesIO()
         image.quantize(PALETTE_COLORS, dither=Image.Dither.NONE).save(
             png, format="png", optimize=True
@@ -131,12 +134,12 @@ def explorer(
 
     No kernel is needed.
 
-    ``draw`` and ``sliders`` are as in :func:`render_frames`. ``labels`` maps a
-    slider name to its description (default: the name), ``formats`` maps it to a
-    format string such as ``"{:.2f}"`` or a callable for the readout,
-    ``initial`` to the value it starts at (default: the first). With two
-    sliders, the figures sit in nested stacks: the outer one follows the first
-    slider, every inner one the second.
+    ``draw`` and ``sliders`` are as in :func:`render_frames`. ``labels``
+    maps a slider name to its description (default: the name), ``formats``
+    maps it to a format string such as ``"{:.2f}"`` or a callable for the
+    readout, ``initial`` to the value it starts at (default: the first).
+    With two sliders, the figures sit in nested stacks: the outer one
+    follows the first slider, every inner one the second.
 
     Taught in :doc:`/chapters/01_gradient_descent`.
     """
@@ -153,14 +156,15 @@ def explorer(
     for name, value in initial.items():
         if value not in grid[name]:
             raise ValueError(
-                f"initial value {value!r} of slider {name!r} is not among its "
-                f"values {grid[name]!r}"
+                f"initial value {value!r} of slider {name!r} is not among "
+                f"its values {grid[name]!r}"
             )
 
     controls = [
         widgets.SelectionSlider(
             options=[
-                (_label(value, formats.get(name)), value) for value in values
+                (_label(value, formats.get(name)), value)
+                for value in values
             ],
             value=initial.get(name, values[0]),
             description=labels.get(name, name),

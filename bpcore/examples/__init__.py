@@ -1,8 +1,10 @@
-"""Worked examples and experiments: what the chapters' figures show, computed.
+"""Worked examples and experiments: what the chapters' figures show,
+computed.
 
-Everything here needs only NumPy (and bpcore): each function returns numbers,
-and :mod:`bpcore.plots` draws them. ``landscapes`` holds the loss surfaces of
-chapters 1 and 7 and the walks of gradient descent and of any optimizer on them.
+Everything here needs only NumPy (and bpcore): each function returns
+numbers, and :mod:`bpcore.plots` draws them. ``landscapes`` holds the loss
+surfaces of chapters 1 and 7 and the walks of gradient descent and of any
+optimizer on them.
 """
 
 from . import landscapes

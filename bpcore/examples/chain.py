@@ -12,10 +12,11 @@ from ..functions import sigmoid
 def chain_of_three(x):
     """Values and derivatives of the chain y = f(g(h(x))) at x.
 
-    Here h(x) = x², g(u) = 2u + 1 and f(v) = v³. Returns a dict with the forward
-    values ``u``, ``v``, ``y``, the local derivatives ``du_dx`` = 2x,
-    ``dv_du`` = 2, ``dy_dv`` = 3v², and the gradients multiplied backward from
-    the output, ``dy_du`` = dy/dv · dv/du and ``dy_dx`` = dy/du · du/dx.
+    Here h(x) = x², g(u) = 2u + 1 and f(v) = v³. Returns a dict with the
+    forward values ``u``, ``v``, ``y``, the local derivatives ``du_dx`` =
+    2x, ``dv_du`` = 2, ``dy_dv`` = 3v², and the gradients multiplied
+    backward from the output, ``dy_du`` = dy/dv · dv/du and ``dy_dx`` =
+    dy/du · du/dx.
 
     Worked in :doc:`/chapters/02_chain_rule`.
     """
@@ -50,10 +51,11 @@ def path_sum_example(x):
 
     Here a = x², b = 3x and c = a·b.
 
-    Returns ``(values, edges, paths)``: ``values`` maps each node to its value,
-    ``edges`` maps (parent, child) to the local derivative ∂child/∂parent, and
-    ``paths`` maps each path from x to y (a tuple of nodes) to the product of
-    the local derivatives along it. The products sum to dy/dx = 2x + 9x².
+    Returns ``(values, edges, paths)``: ``values`` maps each node to its
+    value, ``edges`` maps (parent, child) to the local derivative
+    ∂child/∂parent, and ``paths`` maps each path from x to y (a tuple of
+    nodes) to the product of the local derivatives along it. The products
+    sum to dy/dx = 2x + 9x².
 
     Worked in :doc:`/chapters/02_chain_rule`.
     """
@@ -69,18 +71,25 @@ def path_sum_example(x):
         ("c", "y"): 1.0,
     }
     paths = {}
-    for path in [("x", "a", "y"), ("x", "a", "c", "y"), ("x", "b", "c", "y")]:
-        paths[path] = float(np.prod([edges[step] for step in path_edges(path)]))
+    for path in [
+        ("x", "a", "y"),
+        ("x", "a", "c", "y"),
+        ("x", "b", "c", "y"),
+    ]:
+        paths[path] = float(
+            np.prod([edges[step] for step in path_edges(path)])
+        )
     return values, edges, paths
 
 
 def tiny_network(w1, *, x=2.0, y=1.0, b1=0.0, w2=1.5, b2=0.0):
-    """The 1 -> 1 -> 1 network ŷ = w2 σ(w1 x + b1) + b2 and its loss ½(ŷ - y)².
+    """The 1 -> 1 -> 1 network ŷ = w2 σ(w1 x + b1) + b2 and its loss ½(ŷ -
+    y)².
 
-    Evaluated at ``w1``, elementwise on an array of ``w1``. Returns a dict with
-    the forward values ``z1``, ``a1``, ``y_hat``, ``loss``, the four local
-    factors of ∂L/∂w1 (``dL_dyhat`` = ŷ - y, ``dyhat_da1`` = w2, ``da1_dz1`` =
-    σ'(z1), ``dz1_dw1`` = x) and their product ``dL_dw1``.
+    Evaluated at ``w1``, elementwise on an array of ``w1``. Returns a dict
+    with the forward values ``z1``, ``a1``, ``y_hat``, ``loss``, the four
+    local factors of ∂L/∂w1 (``dL_dyhat`` = ŷ - y, ``dyhat_da1`` = w2,
+    ``da1_dz1`` = σ'(z1), ``dz1_dw1`` = x) and their product ``dL_dw1``.
 
     Worked in :doc:`/chapters/02_chain_rule`.
     """

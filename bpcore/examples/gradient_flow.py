@@ -11,13 +11,13 @@ from ..layers import Activation
 from ..losses import CrossEntropyLoss
 from ..mlp import MLP
 
-#: "Too small" and "too large" fixed-std initialisations of chapter 6 (He for
-#: width 32 would be std 0.25).
+#: "Too small" and "too large" fixed-std initialisations of chapter 6 (He
+#: for width 32 would be std 0.25).
 TOO_SMALL_STD, TOO_LARGE_STD = 0.01, 1.0
 
-#: The explorer's "activation / initialisation" choices: label -> (activation,
-#: init), where init is a scheme name of bpcore.init or a number, the std of a
-#: fixed-std normal.
+#: The explorer's "activation / initialisation" choices: label ->
+#: (activation, init), where init is a scheme name of bpcore.init or a
+#: number, the std of a fixed-std normal.
 GRADIENT_FLOW_SETUPS = {
     "sigmoid / Xavier": ("sigmoid", "xavier_normal"),
     "tanh / Xavier": ("tanh", "xavier_normal"),
@@ -28,13 +28,14 @@ GRADIENT_FLOW_SETUPS = {
 
 
 def layer_statistics(model, X, y, loss):
-    """One forward and one backward pass of ``model`` on (X, y), layer by layer.
+    """One forward and one backward pass of ``model`` on (X, y), layer by
+    layer.
 
     Returns ``(activation_std, grad_norms)``: the standard deviation of the
-    output of every activation module, in forward order, and the Frobenius norm
-    of ∂L/∂W for every weight matrix (``model.named_weights()``), in forward
-    order. Gradients are zeroed first, so ``grad_norms`` are those of this one
-    batch.
+    output of every activation module, in forward order, and the Frobenius
+    norm of ∂L/∂W for every weight matrix (``model.named_weights()``), in
+    forward order. Gradients are zeroed first, so ``grad_norms`` are those
+    of this one batch.
 
     Worked in :doc:`/chapters/06_vanishing_exploding`.
     """
@@ -59,8 +60,8 @@ def _init_scheme(init):
 def gradient_flow(depth, setup, *, width=32, seed=0):
     """Activation stds and weight-gradient norms of a fresh deep network.
 
-    The network is ``MLP([2] + [width] * depth + [3])`` with the activation and
-    initialisation of ``GRADIENT_FLOW_SETUPS[setup]``, weights seeded by
+    The network is ``MLP([2] + [width] * depth + [3])`` with the activation
+    and initialisation of ``GRADIENT_FLOW_SETUPS[setup]``, weights seeded by
     ``seed``; the batch is ``bpcore.spiral(n_per_class=100, seed=0)`` under
     cross-entropy. Returns what :func:`layer_statistics` returns: ``depth``
     activation stds and ``depth + 1`` norms.

@@ -6,9 +6,9 @@ from ..value import Value
 def neuron_graph(x1=0.5, x2=-2.0, w1=1.5, w2=-0.25, b=0.1):
     """The Value graph of one tanh neuron, o = tanh(x1·w1 + x2·w2 + b).
 
-    Returns a dict of its nodes by name: the inputs "x1", "x2", "w1", "w2", "b",
-    the products "p1", "p2", the sums "s" and "n", and the output "o". No
-    backward pass is run.
+    Returns a dict of its nodes by name: the inputs "x1", "x2", "w1", "w2",
+    "b", the products "p1", "p2", the sums "s" and "n", and the output "o".
+    No backward pass is run.
 
     Worked in :doc:`/chapters/03_autodiff`.
     """
@@ -20,7 +20,13 @@ def neuron_graph(x1=0.5, x2=-2.0, w1=1.5, w2=-0.25, b=0.1):
     s = p1 + p2
     n = s + b
     o = n.tanh()
-    for node, label in ((p1, "p₁"), (p2, "p₂"), (s, "s"), (n, "n"), (o, "o")):
+    for node, label in (
+        (p1, "p₁"),
+        (p2, "p₂"),
+        (s, "s"),
+        (n, "n"),
+        (o, "o"),
+    ):
         node.label = label
     names = ("x1", "w1", "x2", "w2", "b", "p1", "p2", "s", "n", "o")
     nodes = (x1, w1, x2, w2, b, p1, p2, s, n, o)

@@ -1,18 +1,20 @@
 """Toy loss landscapes and plain gradient descent on them.
 
-Each landscape is a loss function and its gradient, both vectorised with NumPy:
+Each landscape is a loss function and its gradient, both vectorised with
+NumPy:
 
-- ``quadratic``: the bowl a (w - c)^2, by default (w - 2)^2, minimum at w = c;
+- ``quadratic``: the bowl a (w - c)^2, by default (w - 2)^2, minimum at w =
+  c;
 - ``ripples``: w^2 / 10 + sin(2w), a bowl with ripples, four valleys on [-5,
   6.5];
-- ``narrow_valley``: 0.1 w1^2 + 2 w2^2, a long thin valley with its minimum at
-  (0, 0);
-- ``craters``: a wide bowl with three Gaussian pits, three minima of different
-  depth.
+- ``narrow_valley``: 0.1 w1^2 + 2 w2^2, a long thin valley with its minimum
+  at (0, 0);
+- ``craters``: a wide bowl with three Gaussian pits, three minima of
+  different depth.
 
-The 2-D landscapes take points ``w`` of shape ``(..., 2)``, so a whole grid can
-be evaluated at once for a contour plot. :func:`descend` walks downhill on any
-of them; :func:`optimizer_path` walks them with any optimizer of
+The 2-D landscapes take points ``w`` of shape ``(..., 2)``, so a whole grid
+can be evaluated at once for a contour plot. :func:`descend` walks downhill
+on any of them; :func:`optimizer_path` walks them with any optimizer of
 ``bpcore.optim``.
 """
 
@@ -23,14 +25,15 @@ import numpy as np
 from ..checks import check_positive
 from ..layers import Parameter
 
-# --- one dimension ------------------------------------------------------------
+# --- one dimension --------------------------------------------------------
 
 #: The minimum of the default quadratic (w - 2)^2.
 QUADRATIC_MINIMUM = 2.0
 
 
 def quadratic(w, a=1.0, c=2.0):
-    """The bowl L(w) = a (w - c)^2: minimum 0 at w = c, curvature L''(w) = 2a.
+    """The bowl L(w) = a (w - c)^2: minimum 0 at w = c, curvature L''(w) =
+    2a.
 
     Worked in :doc:`/chapters/01_gradient_descent`.
     """
@@ -52,15 +55,16 @@ RIPPLES_MINIMA = (
     2.2430781436053815,
     5.223013431836309,
 )
-#: Where ``ripples`` has its local maxima (the hilltops between the valleys),
-#: left to right.
+#: Where ``ripples`` has its local maxima (the hilltops between the
+#: valleys), left to right.
 RIPPLES_MAXIMA = (-2.481583844408974, 0.8267846380611134, 4.140436790068326)
 #: The lowest of the minima: the global minimum of ``ripples``.
 RIPPLES_GLOBAL_MINIMUM = RIPPLES_MINIMA[1]
 
 
 def ripples(w):
-    """A rippled bowl, L(w) = w^2 / 10 + sin(2w): several valleys, one deepest.
+    """A rippled bowl, L(w) = w^2 / 10 + sin(2w): several valleys, one
+    deepest.
 
     Worked in :doc:`/chapters/01_gradient_descent`.
     """
@@ -77,7 +81,7 @@ def ripples_grad(w):
     return w / 5 + 2 * np.cos(2 * w)
 
 
-# --- two dimensions -----------------------------------------------------------
+# --- two dimensions -------------------------------------------------------
 
 #: The minimum of ``narrow_valley``.
 NARROW_VALLEY_MINIMUM = (0.0, 0.0)
@@ -140,11 +144,12 @@ def craters_grad(w):
     return 0.1 * w + (pits[..., None] * offsets).sum(axis=-2)
 
 
-# --- gradient descent ---------------------------------------------------------
+# --- gradient descent -----------------------------------------------------
 
 
 def _check_descent(grad, w0, eta, steps, limit):
-    """Check the arguments of :func:`descend`; return w0 as a float64 array."""
+    """Check the arguments of :func:`descend`; return w0 as a float64
+    array."""
     if not callable(grad):
         raise TypeError(f"grad must be a function w -> dL/dw, got {grad!r}")
     check_positive(eta, "eta (the learning rate)")
@@ -164,13 +169,15 @@ def _check_descent(grad, w0, eta, steps, limit):
 
 
 def descend(grad, w0, eta, steps, *, limit=1e6):
-    """Plain gradient descent, w_{t+1} = w_t - eta * grad(w_t), from w_0 = w0.
+    """Plain gradient descent, w_{t+1} = w_t - eta * grad(w_t), from w_0 =
+    w0.
 
     Returns the iterates w_0, w_1, ..., w_steps as a float64 array of shape
-    ``(steps + 1,)`` for a number ``w0`` or ``(steps + 1, d)`` for a vector. If
-    the walk blows up it stops early: the first iterate larger than ``limit``
-    (in any coordinate) is kept and is the last one; an iterate that is inf or
-    NaN is dropped. So ``len(path) < steps + 1`` means the walk diverged.
+    ``(steps + 1,)`` for a number ``w0`` or ``(steps + 1, d)`` for a vector.
+    If the walk blows up it stops early: the first iterate larger than
+    ``limit`` (in any coordinate) is kept and is the last one; an iterate
+    that is inf or NaN is dropped. So ``len(path) < steps + 1`` means the
+    walk diverged.
 
     Worked in :doc:`/chapters/01_gradient_descent`.
     """
@@ -181,7 +188,8 @@ def descend(grad, w0, eta, steps, *, limit=1e6):
             g = np.asarray(grad(w), dtype=np.float64)
             if g.shape != w.shape:
                 raise ValueError(
-                    f"grad returned shape {g.shape} for w of shape {w.shape}"
+                    f"grad returned shape {g.shape} for w of shape "
+                    f"{w.shape}"
                 )
             w = w - eta * g
             if not np.all(np.isfinite(w)):
@@ -193,14 +201,16 @@ def descend(grad, w0, eta, steps, *, limit=1e6):
 
 
 def classify_path(path, minimum, *, crawl_fraction=0.1):
-    """Name the regime of a 1-D descent path by its errors e_t = w_t - minimum.
+    """Name the regime of a 1-D descent path by its errors e_t = w_t -
+    minimum.
 
-    ``"diverging"`` if the last error is larger than the first; ``"stuck"`` if
-    the error flips sign but keeps its size; ``"oscillating"`` if it flips sign
-    and shrinks; otherwise the walk is monotone, ``"crawling"`` if the last
-    error is still more than ``crawl_fraction`` of the first, else
-    ``"converging"``. Errors below 1e-12 of ``max(|e_0|, |minimum|)`` count as
-    zero, so rounding noise at the bottom is not mistaken for oscillation.
+    ``"diverging"`` if the last error is larger than the first; ``"stuck"``
+    if the error flips sign but keeps its size; ``"oscillating"`` if it
+    flips sign and shrinks; otherwise the walk is monotone, ``"crawling"``
+    if the last error is still more than ``crawl_fraction`` of the first,
+    else ``"converging"``. Errors below 1e-12 of ``max(|e_0|, |minimum|)``
+    count as zero, so rounding noise at the bottom is not mistaken for
+    oscillation.
 
     Worked in :doc:`/chapters/01_gradient_descent`.
     """
@@ -215,28 +225,32 @@ def classify_path(path, minimum, *, crawl_fraction=0.1):
         return "converging"
     if last > first * (1 + 1e-9):
         return "diverging"
-    signs = np.sign(errors[np.abs(errors) > 1e-12 * max(first, abs(minimum))])
+    signs = np.sign(
+        errors[np.abs(errors) > 1e-12 * max(first, abs(minimum))]
+    )
     if np.any(signs[1:] != signs[:-1]):
         return "stuck" if last >= first * (1 - 1e-9) else "oscillating"
     return "crawling" if last > crawl_fraction * first else "converging"
 
 
-# --- any optimizer (chapter 7) ------------------------------------------------
+# --- any optimizer (chapter 7) --------------------------------------------
 
 
 def optimizer_path(
     grad, w0, make_optimizer, steps, *, noise=0.0, seed=0, limit=1e6
 ):
-    """Walk a landscape with a ``bpcore.optim`` optimizer; return w_0..w_steps.
+    """Walk a landscape with a ``bpcore.optim`` optimizer; return
+    w_0..w_steps.
 
     ``make_optimizer(params)`` builds the optimizer for the list holding one
     Parameter, the point w, e.g. ``lambda params: bpcore.optim.SGD(params,
-    lr=0.1, momentum=0.9)``. Every step sets the Parameter's gradient by hand to
-    ``grad(w)``, plus Gaussian noise of standard deviation ``noise`` if it is
-    not zero (a sequence of ``steps`` values gives one standard deviation per
-    step; the noise is drawn from ``seed``), then calls ``optimizer.step()``.
-    Shapes, and stopping when the walk blows up, are as in :func:`descend`: with
-    plain SGD and no noise the two give the same path.
+    lr=0.1, momentum=0.9)``. Every step sets the Parameter's gradient by
+    hand to ``grad(w)``, plus Gaussian noise of standard deviation ``noise``
+    if it is not zero (a sequence of ``steps`` values gives one standard
+    deviation per step; the noise is drawn from ``seed``), then calls
+    ``optimizer.step()``. Shapes, and stopping when the walk blows up, are
+    as in :func:`descend`: with plain SGD and no noise the two give the same
+    path.
 
     Worked in :doc:`/chapters/07_optimizers`.
     """
@@ -265,11 +279,14 @@ def optimizer_path(
             g = np.asarray(grad(w_now), dtype=np.float64)
             if g.shape != w.shape:
                 raise ValueError(
-                    f"grad returned shape {g.shape} for w of shape {w.shape}"
+                    f"grad returned shape {g.shape} for w of shape "
+                    f"{w.shape}"
                 )
             parameter.grad[...] = g.reshape(parameter.data.shape)
             if sigma[t]:
-                noise_t = sigma[t] * rng.standard_normal(parameter.data.shape)
+                noise_t = sigma[t] * rng.standard_normal(
+                    parameter.data.shape
+                )
                 parameter.grad += noise_t
             optimizer.step()
             if not np.all(np.isfinite(parameter.data)):

@@ -1,4 +1,5 @@
-"""Chapter 4's worked example: MSE and cross-entropy on one sigmoid output."""
+"""Chapter 4's worked example: MSE and cross-entropy on one sigmoid
+output."""
 
 import numpy as np
 
@@ -11,9 +12,9 @@ def sigmoid_output_losses(z, y=1.0):
     The target is ``y``.
 
     Works elementwise on an array of logits. Returns a dict with ``p``, the
-    losses ``mse`` = (p - y)² and ``bce`` = -y log p - (1 - y) log(1 - p) (from
-    the logit, stable for any z), and their derivatives with respect to the
-    logit: ``mse_grad`` = 2(p - y) p(1 - p) and ``bce_grad`` = p - y.
+    losses ``mse`` = (p - y)² and ``bce`` = -y log p - (1 - y) log(1 - p)
+    (from the logit, stable for any z), and their derivatives with respect
+    to the logit: ``mse_grad`` = 2(p - y) p(1 - p) and ``bce_grad`` = p - y.
 
     Worked in :doc:`/chapters/04_losses`.
     """

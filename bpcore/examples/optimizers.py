@@ -1,4 +1,5 @@
-"""Chapter 7's measure of a walk: from which step it stays below a tolerance."""
+"""Chapter 7's measure of a walk: from which step it stays below a
+tolerance."""
 
 import numpy as np
 
@@ -6,8 +7,8 @@ import numpy as np
 def steps_to_reach(losses, tol):
     """The first step t after which every loss is below ``tol``, else None.
 
-    A walk that dips below ``tol`` and comes back up has not arrived yet: this
-    counts the step from which it stays there.
+    A walk that dips below ``tol`` and comes back up has not arrived yet:
+    this counts the step from which it stays there.
 
     Worked in :doc:`/chapters/07_optimizers`.
     """

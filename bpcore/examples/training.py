@@ -1,4 +1,5 @@
-"""Chapter 5's experiments: the spiral classifier trained at one learning rate.
+"""Chapter 5's experiments: the spiral classifier trained at one learning
+rate.
 
 :func:`training_regime` names what the rate did.
 """
@@ -17,8 +18,9 @@ def training_regime(history, *, good_accuracy=0.9):
     value; otherwise "good" if the final training accuracy is at least
     ``good_accuracy``; otherwise "too high" if the loss ever rose above its
     first value, "too low" if it never did (it fell, just not far enough). A
-    spike to twice the start is decided in the first, large steps, so the name
-    does not hang on the last bits of a run that bounces around afterwards.
+    spike to twice the start is decided in the first, large steps, so the
+    name does not hang on the last bits of a run that bounces around
+    afterwards.
 
     Worked in :doc:`/chapters/05_backward_pass`.
     """
@@ -40,10 +42,10 @@ def training_regime(history, *, good_accuracy=0.9):
 def train_spiral(lr, *, hidden=50, epochs=300, seed=0, activation="relu"):
     """Train a 2-``hidden``-3 classifier on the spiral with full-batch SGD.
 
-    The data is ``bpcore.spiral(seed=0)``. Returns (model, history, X, y). If
-    the loss diverges, ``fit`` stops early and warns with a
-    ``TrainingDivergedWarning``; ``history.diverged`` and ``history.message``
-    say so.
+    The data is ``bpcore.spiral(seed=0)``. Returns (model, history, X, y).
+    If the loss diverges, ``fit`` stops early and warns with a
+    ``TrainingDivergedWarning``; ``history.diverged`` and
+    ``history.message`` say so.
 
     Worked in :doc:`/chapters/05_backward_pass`.
     """

@@ -1,16 +1,22 @@
-"""The book's figures, as functions that draw onto a matplotlib Figure or Axes.
+"""The book's figures, as functions that draw onto a matplotlib Figure or
+Axes.
 
-Each ``draw_*(fig, ...)`` function draws onto an empty Figure, so it works both
-for a figure shown in a notebook (``fig = plt.figure(); draw_...(fig, ...)``)
-and as the ``draw`` of an explorer in :mod:`bpcore.widgets`. One module per
-chapter holds that chapter's figures. What a figure shows is computed in
-:mod:`bpcore.examples` (NumPy only); this package draws it. matplotlib is
-imported inside the functions, so importing bpcore's computing modules never
-needs it.
+Each ``draw_*(fig, ...)`` function draws onto an empty Figure, so it works
+both for a figure shown in a notebook (``fig = plt.figure(); draw_...(fig,
+...)``) and as the ``draw`` of an explorer in :mod:`bpcore.widgets`. One
+module per chapter holds that chapter's figures. What a figure shows is
+computed in :mod:`bpcore.examples` (NumPy only); this package draws it.
+matplotlib is imported inside the functions, so importing bpcore's computing
+modules never needs it.
 """
 
 from .chain import draw_chain_tangent, draw_path_sum, draw_tiny_network
-from .descent import PATH_COLOR, draw_descent_1d, draw_ripples, path_on_curve
+from .descent import (
+    PATH_COLOR,
+    draw_descent_1d,
+    draw_ripples,
+    path_on_curve,
+)
 from .digits import (
     draw_confusion_matrix,
     draw_digit_grid,

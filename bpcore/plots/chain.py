@@ -8,11 +8,17 @@ from ..examples.chain import (
     path_sum_example,
     tiny_network,
 )
-from .style import EXPLORER_FONTSIZE, GRADIENT_COLOR, VALUE_COLOR, number_text
+from .style import (
+    EXPLORER_FONTSIZE,
+    GRADIENT_COLOR,
+    VALUE_COLOR,
+    number_text,
+)
 
 
 def _short_number(value, *, factor=False):
-    """A short label for a number: whole numbers in full, others to four digits.
+    """A short label for a number: whole numbers in full, others to four
+    digits.
 
     With ``factor=True`` a negative number is put in brackets, to follow a ×
     sign.
@@ -25,7 +31,8 @@ def _short_number(value, *, factor=False):
 
 
 def draw_chain_diagram(ax, chain):
-    """The chain x -> u -> v -> y of :func:`chain_of_three`, drawn on ``ax``.
+    """The chain x -> u -> v -> y of :func:`chain_of_three`, drawn on
+    ``ax``.
 
     Forward: blue arrows and values. Backward: red arrows labelled with the
     local derivative they multiply by, and under each variable the gradient
@@ -84,13 +91,21 @@ def draw_chain_diagram(ax, chain):
             "",
             xy=(right - 0.085, 0.72),
             xytext=(left + 0.085, 0.72),
-            arrowprops={"arrowstyle": "->", "color": VALUE_COLOR, "lw": 1.5},
+            arrowprops={
+                "arrowstyle": "->",
+                "color": VALUE_COLOR,
+                "lw": 1.5,
+            },
         )
         ax.annotate(
             "",
             xy=(left + 0.06, 0.3),
             xytext=(right - 0.06, 0.3),
-            arrowprops={"arrowstyle": "->", "color": GRADIENT_COLOR, "lw": 1.5},
+            arrowprops={
+                "arrowstyle": "->",
+                "color": GRADIENT_COLOR,
+                "lw": 1.5,
+            },
         )
         ax.text(
             (left + right) / 2,
@@ -106,9 +121,9 @@ def draw_chain_diagram(ax, chain):
 def draw_chain_tangent(fig, x):
     """The chain rule at ``x`` for y = (2x² + 1)³ = f(g(h(x))).
 
-    Top: the curve and its tangent at x (slope dy/dx, in red). Bottom: the chain
-    of :func:`draw_chain_diagram`, whose local derivatives multiply to that
-    slope.
+    Top: the curve and its tangent at x (slope dy/dx, in red). Bottom: the
+    chain of :func:`draw_chain_diagram`, whose local derivatives multiply to
+    that slope.
 
     Drawn in :doc:`/chapters/02_chain_rule`.
     """
@@ -136,16 +151,16 @@ def draw_chain_tangent(fig, x):
         for name in ("dy_dv", "dv_du", "du_dx")
     )
     ax_curve.set_title(
-        f"x = {number_text(x, 'g')}: slope of the tangent dy/dx = {factors} = "
-        f"{_short_number(chain['dy_dx'])}",
+        f"x = {number_text(x, 'g')}: slope of the tangent dy/dx = "
+        f"{factors} = {_short_number(chain['dy_dx'])}",
         fontsize=EXPLORER_FONTSIZE,
     )
     draw_chain_diagram(ax_chain, chain)
     fig.tight_layout(h_pad=0.2)
 
 
-#: The example of the multivariable chain rule: a = x², b = 3x, c = a·b, y = a +
-#: c.
+#: The example of the multivariable chain rule: a = x², b = 3x, c = a·b, y =
+#: a + c.
 PATH_SUM_NODES = {
     "x": (0.06, 0.5),
     "a": (0.36, 0.85),
@@ -155,7 +170,8 @@ PATH_SUM_NODES = {
 }
 
 
-#: The local derivatives as formulas (None where the derivative is a constant).
+#: The local derivatives as formulas (None where the derivative is a
+#: constant).
 _EDGE_RULES = {
     ("x", "a"): "2x",
     ("x", "b"): None,
@@ -166,13 +182,20 @@ _EDGE_RULES = {
 }
 #: Colours of the three paths from x to y (not red: red is for gradients).
 _PATH_COLORS = ["C1", "C2", "C4"]
-_NODE_RULES = {"x": "", "a": "= x^2", "b": "= 3x", "c": "= ab", "y": "= a + c"}
+_NODE_RULES = {
+    "x": "",
+    "a": "= x^2",
+    "b": "= 3x",
+    "c": "= ab",
+    "y": "= a + c",
+}
 
 
 def _path_sum_graph(
     ax, values, edges, *, highlight=(), color="C1", detail=True
 ):
-    """Draw the path-sum graph on ``ax``, edges along ``highlight`` thick."""
+    """Draw the path-sum graph on ``ax``, edges along ``highlight``
+    thick."""
     ax.set_axis_off()
     ax.set(xlim=(-0.04, 1.04), ylim=(-0.1, 1.1))
     on_path = set(path_edges(highlight))
@@ -229,9 +252,8 @@ def _path_sum_graph(
         )
         if detail:
             below = -0.17 if name != "b" else 0.17
-            label = (
-                f"{name} {_NODE_RULES[name]} = {_short_number(values[name])}"
-            )
+            number = _short_number(values[name])
+            label = f"{name} {_NODE_RULES[name]} = {number}"
             ax.text(
                 xpos,
                 ypos + below,
@@ -247,9 +269,9 @@ def draw_path_sum(fig, x=2.0):
     """The multivariable chain rule as a sum over paths, for y = a + c.
 
     Here a = x², b = 3x and c = ab. Top: the graph with the forward values
-    (blue) and the local derivative on every edge (red). Bottom: one panel per
-    path from x to y, titled with the product of the local derivatives along it;
-    the suptitle adds them up to dy/dx.
+    (blue) and the local derivative on every edge (red). Bottom: one panel
+    per path from x to y, titled with the product of the local derivatives
+    along it; the suptitle adds them up to dy/dx.
 
     Drawn in :doc:`/chapters/02_chain_rule`.
     """
@@ -268,7 +290,8 @@ def draw_path_sum(fig, x=2.0):
             ax, values, edges, highlight=path, color=color, detail=False
         )
         factors = r" \times ".join(
-            _short_number(edges[step], factor=True) for step in path_edges(path)
+            _short_number(edges[step], factor=True)
+            for step in path_edges(path)
         )
         ax.set_title(
             f"{' → '.join(path)}\n${factors} = {_short_number(product)}$",
@@ -293,9 +316,9 @@ def draw_tiny_network(
     """The 1 -> 1 -> 1 network's loss against w1, and ∂L/∂w1 at ``w1``.
 
     Left: L(w1) (blue) with the tangent at w1 (red). Right: the four local
-    factors of ∂L/∂w1 as bars, and their product. Where the sigmoid saturates,
-    its factor σ'(z1) is tiny, and so is the gradient, even though the loss is
-    far from its minimum.
+    factors of ∂L/∂w1 as bars, and their product. Where the sigmoid
+    saturates, its factor σ'(z1) is tiny, and so is the gradient, even
+    though the loss is far from its minimum.
 
     Drawn in :doc:`/chapters/02_chain_rule`.
     """
@@ -303,7 +326,8 @@ def draw_tiny_network(
     axis = np.linspace(*wlim, 400)
     curve = tiny_network(axis, **kwargs)["loss"]
     here = {
-        name: float(value) for name, value in tiny_network(w1, **kwargs).items()
+        name: float(value)
+        for name, value in tiny_network(w1, **kwargs).items()
     }
     ax_loss, ax_bars = fig.subplots(
         1, 2, gridspec_kw={"width_ratios": [1.1, 1]}

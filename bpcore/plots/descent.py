@@ -5,7 +5,8 @@ import numpy as np
 from ..examples import landscapes
 from .style import true_minus
 
-#: Colour of descent paths in chapter 1 (and of the "where you stand" marker).
+#: Colour of descent paths in chapter 1 (and of the "where you stand"
+#: marker).
 PATH_COLOR = "C1"
 
 
@@ -13,8 +14,8 @@ def path_on_curve(ax, loss, path, *, wlim, ylim=None, cmap="viridis"):
     """Draw the curve L(w) over ``wlim`` and on it the path (w_t, L(w_t)).
 
     The iterates are dots coloured from the first step (dark) to the last
-    (light), joined by thin lines so that jumps across a valley show as crossing
-    lines. The path line has ``gid="descent-path"``.
+    (light), joined by thin lines so that jumps across a valley show as
+    crossing lines. The path line has ``gid="descent-path"``.
 
     Drawn in :doc:`/chapters/01_gradient_descent`.
     """
@@ -23,7 +24,12 @@ def path_on_curve(ax, loss, path, *, wlim, ylim=None, cmap="viridis"):
     path = np.asarray(path, dtype=np.float64)
     heights = loss(path)
     ax.plot(
-        path, heights, color=PATH_COLOR, lw=0.8, alpha=0.7, gid="descent-path"
+        path,
+        heights,
+        color=PATH_COLOR,
+        lw=0.8,
+        alpha=0.7,
+        gid="descent-path",
     )
     ax.scatter(
         path,
@@ -52,13 +58,14 @@ def path_on_curve(ax, loss, path, *, wlim, ylim=None, cmap="viridis"):
 
 
 def draw_descent_1d(fig, eta, *, w0=-3.0, steps=20):
-    """Gradient descent on L(w) = (w - 2)^2 from ``w0``: the path and its error.
+    """Gradient descent on L(w) = (w - 2)^2 from ``w0``: the path and its
+    error.
 
-    Left: the path on the loss curve. Right: the distance |w_t - 2| per step on
-    a log scale, beside the exact law |w0 - 2| |1 - 2 eta|^t. The title names
-    the regime (see :func:`bpcore.examples.landscapes.classify_path`). Titles
-    that change from frame to frame are plain text and the layout is fixed, so
-    an explorer's frames draw quickly.
+    Left: the path on the loss curve. Right: the distance |w_t - 2| per step
+    on a log scale, beside the exact law |w0 - 2| |1 - 2 eta|^t. The title
+    names the regime (see :func:`bpcore.examples.landscapes.classify_path`).
+    Titles that change from frame to frame are plain text and the layout is
+    fixed, so an explorer's frames draw quickly.
 
     Drawn in :doc:`/chapters/01_gradient_descent`.
     """
@@ -123,19 +130,27 @@ def draw_descent_1d(fig, eta, *, w0=-3.0, steps=20):
 
 
 def draw_ripples(fig, w0, *, eta=0.1, steps=50):
-    """Gradient descent on the ripples landscape w^2/10 + sin(2w) from ``w0``.
+    """Gradient descent on the ripples landscape w^2/10 + sin(2w) from
+    ``w0``.
 
-    The valleys' bottoms are marked, the global minimum with a star; the title
-    says which valley the walk ends in.
+    The valleys' bottoms are marked, the global minimum with a star; the
+    title says which valley the walk ends in.
 
     Drawn in :doc:`/chapters/01_gradient_descent`.
     """
     path = landscapes.descend(landscapes.ripples_grad, w0, eta, steps)
     minima = np.array(landscapes.RIPPLES_MINIMA)
     ax = fig.subplots()
-    path_on_curve(ax, landscapes.ripples, path, wlim=(-5, 6.5), ylim=(-1.6, 5))
+    path_on_curve(
+        ax, landscapes.ripples, path, wlim=(-5, 6.5), ylim=(-1.6, 5)
+    )
     ax.plot(
-        minima, landscapes.ripples(minima), "v", color="0.35", ms=6, zorder=2
+        minima,
+        landscapes.ripples(minima),
+        "v",
+        color="0.35",
+        ms=6,
+        zorder=2,
     )
     best = landscapes.RIPPLES_GLOBAL_MINIMUM
     ax.plot(

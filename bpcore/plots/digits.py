@@ -34,14 +34,16 @@ def _digit_axes(fig, n, ncols):
 def draw_digit_grid(fig, images, titles=None, *, ncols=10, fontsize=10):
     """Digits in a grid, ``ncols`` per row, each with its title above it.
 
-    A title is, for example, the digit's label. ``images`` has shape (n, 64) or
-    (n, 8, 8) with pixels in [0, 1], drawn dark on white.
+    A title is, for example, the digit's label. ``images`` has shape (n, 64)
+    or (n, 8, 8) with pixels in [0, 1], drawn dark on white.
 
     Drawn in :doc:`/chapters/08_digits`.
     """
     images = np.asarray(images, dtype=np.float64).reshape(len(images), -1)
     if titles is not None and len(titles) != len(images):
-        raise ValueError(f"got {len(images)} images but {len(titles)} titles")
+        raise ValueError(
+            f"got {len(images)} images but {len(titles)} titles"
+        )
     for position, ax in enumerate(_digit_axes(fig, len(images), ncols)):
         ax.imshow(_digit(images[position]), cmap=DIGIT_CMAP, vmin=0, vmax=1)
         if titles is not None:
@@ -51,9 +53,9 @@ def draw_digit_grid(fig, images, titles=None, *, ncols=10, fontsize=10):
 def draw_training_curves(fig, history, test_accuracy=None):
     """Loss (left) and accuracy (right) per epoch from a ``bpcore.History``.
 
-    ``test_accuracy`` (one value per epoch, e.g. computed in ``fit``'s progress
-    callback) is drawn beside the training accuracy, and its last value is
-    written on the plot.
+    ``test_accuracy`` (one value per epoch, e.g. computed in ``fit``'s
+    progress callback) is drawn beside the training accuracy, and its last
+    value is written on the plot.
 
     Drawn in :doc:`/chapters/08_digits`.
     """
@@ -109,8 +111,8 @@ def draw_confusion_matrix(fig, matrix, *, class_names=None):
     """A confusion matrix: row = true class, column = predicted class.
 
     Every count is written in its cell. Correct answers (the diagonal) are
-    shaded blue, mistakes (off the diagonal) red, so the few mistakes stand out
-    beside the many correct answers.
+    shaded blue, mistakes (off the diagonal) red, so the few mistakes stand
+    out beside the many correct answers.
 
     Drawn in :doc:`/chapters/08_digits`.
     """
@@ -168,7 +170,8 @@ def draw_confusion_matrix(fig, matrix, *, class_names=None):
 
 
 def draw_misclassified(fig, images, labels, probabilities, *, ncols=6):
-    """Misclassified digits: the true label and the two most probable classes.
+    """Misclassified digits: the true label and the two most probable
+    classes.
 
     Each title reads "true 4" over "8: 66%  4: 30%" (class: predicted
     probability).
@@ -183,7 +186,8 @@ def draw_misclassified(fig, images, labels, probabilities, *, ncols=6):
             f"{len(classes)} rows of probabilities"
         )
     titles = [
-        f"true {label}\n{c[0]}: {100 * p[0]:.0f}%\n{c[1]}: {100 * p[1]:.0f}%"
+        f"true {label}\n{c[0]}: {100 * p[0]:.0f}%\n{c[1]}: "
+        f"{100 * p[1]:.0f}%"
         for label, c, p in zip(labels, classes, best, strict=True)
     ]
     draw_digit_grid(fig, images, titles, ncols=ncols, fontsize=9)
@@ -192,7 +196,9 @@ def draw_misclassified(fig, images, labels, probabilities, *, ncols=6):
     )
 
 
-def draw_input_gradients(fig, image, gradients, titles, *, image_title="input"):
+def draw_input_gradients(
+    fig, image, gradients, titles, *, image_title="input"
+):
     """A digit beside heat maps of gradients with respect to its 64 pixels.
 
     Red pixels have a positive gradient (making them darker raises the
@@ -224,11 +230,14 @@ def draw_input_gradients(fig, image, gradients, titles, *, image_title="input"):
         wspace=0.12,
     )
     axes = [
-        fig.add_subplot(grid[0, column]) for column in range(1 + len(gradients))
+        fig.add_subplot(grid[0, column])
+        for column in range(1 + len(gradients))
     ]
     axes[0].imshow(image, cmap=DIGIT_CMAP, vmin=0, vmax=1)
     axes[0].set_title(image_title, fontsize=10)
-    for ax, gradient, title in zip(axes[1:], gradients, titles, strict=True):
+    for ax, gradient, title in zip(
+        axes[1:], gradients, titles, strict=True
+    ):
         ax.imshow(gradient, cmap="RdBu_r", norm=norm)
         ax.contour(image, levels=[0.5], colors="k", linewidths=0.8)
         ax.set_title(title, fontsize=10)

@@ -13,9 +13,9 @@ GRADIENT_FLOW_YLIM = (1e-32, 1e14)
 def _log_profile(ax, values, color, ylim):
     """``values`` against layer 1, 2, ... as dots and lines on a log axis.
 
-    The axis limits are ``ylim``. Values below the axis (including zeros) are
-    drawn as ▼ on its bottom edge. The line has ``gid="profile"`` and holds the
-    values as given.
+    The axis limits are ``ylim``. Values below the axis (including zeros)
+    are drawn as ▼ on its bottom edge. The line has ``gid="profile"`` and
+    holds the values as given.
     """
     values = np.asarray(values, dtype=np.float64)
     x = np.arange(1, len(values) + 1)
@@ -31,15 +31,17 @@ def _log_profile(ax, values, color, ylim):
     )
 
 
-def draw_gradient_flow(fig, depth, setup, *, max_depth=20, width=32, seed=0):
+def draw_gradient_flow(
+    fig, depth, setup, *, max_depth=20, width=32, seed=0
+):
     """Forward and backward signal, layer by layer, of a fresh network.
 
     The network has ``depth`` layers. Left: the standard deviation of each
-    hidden layer's activations (blue). Right: the norm of ∂L/∂W for each weight
-    matrix, first to last (red). Both on fixed log axes (layers 1 to
+    hidden layer's activations (blue). Right: the norm of ∂L/∂W for each
+    weight matrix, first to last (red). Both on fixed log axes (layers 1 to
     ``max_depth + 1``, ``GRADIENT_FLOW_YLIM``), so frames of an explorer
-    compare. The title gives the ratio of the first layer's gradient norm to the
-    last one's.
+    compare. The title gives the ratio of the first layer's gradient norm to
+    the last one's.
 
     Drawn in :doc:`/chapters/06_vanishing_exploding`.
     """

@@ -28,13 +28,15 @@ def _graph_spread(desired, gap=1.0):
     ``desired`` runs from top to bottom. Least squares under the ordering
     constraints: pool-adjacent-violators on desired + i·gap.
     """
-    # [sum, count] of pooled entries of z_i = desired_i + i·gap (non-increasing)
+    # [sum, count] of pooled entries of z_i = desired_i + i·gap
+    # (non-increasing)
     blocks = []
     for i, d in enumerate(desired):
         blocks.append([d + i * gap, 1])
         while (
             len(blocks) > 1
-            and blocks[-2][0] / blocks[-2][1] < blocks[-1][0] / blocks[-1][1]
+            and blocks[-2][0] / blocks[-2][1]
+            < blocks[-1][0] / blocks[-1][1]
         ):
             total, count = blocks.pop()
             blocks[-1][0] += total
@@ -44,22 +46,26 @@ def _graph_spread(desired, gap=1.0):
 
 
 def graph_layout(root, *, inputs_left=False):
-    """The (column, row) of every node of the graph under the Value ``root``.
+    """The (column, row) of every node of the graph under the Value
+    ``root``.
 
-    Layered layout: a node's column is its depth from the inputs, 0 for a node
-    without parents and otherwise one more than its deepest parent's, so every
-    edge points to the right. Inputs are moved right to the column just before
-    their first use, which keeps edges short (``inputs_left=True`` keeps all of
-    them in column 0). Rows are placed from the output back: the output at row
-    0, each node's parents spread around it, nodes of one column at least one
-    row apart. Returns a dict ``node -> (column, row)``.
+    Layered layout: a node's column is its depth from the inputs, 0 for a
+    node without parents and otherwise one more than its deepest parent's,
+    so every edge points to the right. Inputs are moved right to the column
+    just before their first use, which keeps edges short
+    (``inputs_left=True`` keeps all of them in column 0). Rows are placed
+    from the output back: the output at row 0, each node's parents spread
+    around it, nodes of one column at least one row apart. Returns a dict
+    ``node -> (column, row)``.
 
     Drawn in :doc:`/chapters/03_autodiff`.
     """
     order = _graph_nodes(root)
     column = {}
     for node in order:  # parents come first in a topological order
-        column[node] = 1 + max((column[p] for p in node.parents), default=-1)
+        column[node] = 1 + max(
+            (column[p] for p in node.parents), default=-1
+        )
     uses = {
         node: [] for node in order
     }  # (child, position among the child's parents)
@@ -69,7 +75,9 @@ def graph_layout(root, *, inputs_left=False):
     if not inputs_left:
         for node in order:
             if not node.parents and uses[node]:
-                column[node] = min(column[child] for child, _ in uses[node]) - 1
+                column[node] = (
+                    min(column[child] for child, _ in uses[node]) - 1
+                )
     rank = {node: i for i, node in enumerate(order)}
     row = {root: 0.0}
     for c in range(column[root] - 1, -1, -1):
@@ -100,7 +108,9 @@ def _graph_curve(start, end, bend):
     The curve is bowed by ``bend`` in y.
     """
     (x0, y0), (x1, y1) = start, end
-    return np.array([[x0, y0], [(x0 + x1) / 2, (y0 + y1) / 2 + bend], [x1, y1]])
+    return np.array(
+        [[x0, y0], [(x0 + x1) / 2, (y0 + y1) / 2 + bend], [x1, y1]]
+    )
 
 
 def _graph_bezier(points, t):
@@ -171,22 +181,23 @@ def draw_graph(
 ):
     """Draw the computational graph that ends in the Value ``root``.
 
-    Each node is a box with its ``label`` and ``op`` (for example "e (+)"), its
-    forward value in blue and its gradient ``.grad`` in red. Each edge parent ->
-    child is a pair of arrows: the blue one carries the parent's value forward,
-    the red one carries back the gradient that flows along this edge, local
-    derivative times the child's gradient (where a node feeds several children,
-    its gradient is the sum of these). Gradients are shown when ``show_grad`` is
-    True, or by default when ``root.backward()`` has been run (``root.grad ==
-    1``). Columns and rows follow :func:`graph_layout`; numbers are written by
-    ``fmt``, a function or a format string such as ``"{:.2f}"``.
+    Each node is a box with its ``label`` and ``op`` (for example "e (+)"),
+    its forward value in blue and its gradient ``.grad`` in red. Each edge
+    parent -> child is a pair of arrows: the blue one carries the parent's
+    value forward, the red one carries back the gradient that flows along
+    this edge, local derivative times the child's gradient (where a node
+    feeds several children, its gradient is the sum of these). Gradients are
+    shown when ``show_grad`` is True, or by default when ``root.backward()``
+    has been run (``root.grad == 1``). Columns and rows follow
+    :func:`graph_layout`; numbers are written by ``fmt``, a function or a
+    format string such as ``"{:.2f}"``.
 
-    Draws on ``ax`` (its limits are set to fit the graph), or on a new figure
-    sized to the graph, and returns the Axes. Node boxes have
-    ``gid="graph-node"``, forward arrows ``"graph-forward"`` and gradient arrows
-    ``"graph-gradient"`` (their labels the same with ``"-label"``); all are
-    among ``ax.get_children()``. Raises TypeError if ``root`` is not a
-    ``bpcore.Value`` and ValueError for a graph of more than ``max_nodes``
+    Draws on ``ax`` (its limits are set to fit the graph), or on a new
+    figure sized to the graph, and returns the Axes. Node boxes have
+    ``gid="graph-node"``, forward arrows ``"graph-forward"`` and gradient
+    arrows ``"graph-gradient"`` (their labels the same with ``"-label"``);
+    all are among ``ax.get_children()``. Raises TypeError if ``root`` is not
+    a ``bpcore.Value`` and ValueError for a graph of more than ``max_nodes``
     nodes, too many to read.
 
     Drawn in :doc:`/chapters/03_autodiff`.
@@ -228,8 +239,8 @@ def draw_graph(
     ax.set_xticks([])
     ax.set_yticks([])
     ax.axis("off")
-    # Data units per point, to size the boxes and keep edge labels off boxes and
-    # each other.
+    # Data units per point, to size the boxes and keep edge labels off boxes
+    # and each other.
     box = ax.get_position()
     per_point_x = n_columns / (box.width * ax.figure.get_figwidth() * 72)
     names = {node: _graph_node_name(node) for node in nodes}
@@ -238,10 +249,12 @@ def draw_graph(
         for node in nodes
         for text in (names[node], fmt(node.data), fmt(node.grad))
     )
-    width = min(max((0.6 * fontsize * longest + 8) * per_point_x, 0.5), 0.64)
+    width = min(
+        max((0.6 * fontsize * longest + 8) * per_point_x, 0.5), 0.64
+    )
 
-    # Every edge parent -> child as a curve, spread over the sides of the two
-    # boxes.
+    # Every edge parent -> child as a curve, spread over the sides of the
+    # two boxes.
     edges = [
         (parent, node, k)
         for node in nodes
@@ -259,11 +272,14 @@ def draw_graph(
         seen_out[parent] += 1
         start = (
             xp + width / 2,
-            yp + ((n_out[parent] - 1) / 2 - j) * 0.5 * height / n_out[parent],
+            yp
+            + ((n_out[parent] - 1) / 2 - j) * 0.5 * height / n_out[parent],
         )
         end = (xc - width / 2, yc + ((m - 1) / 2 - k) * 0.5 * height / m)
         others = [
-            xy for other, xy in position.items() if other not in (parent, node)
+            xy
+            for other, xy in position.items()
+            if other not in (parent, node)
         ]
         bend = _graph_bend(
             start, end, others, height / 2, 1.0 if yp + yc >= 0 else -1.0
@@ -402,6 +418,7 @@ def draw_graph(
             )
         ]
         if show_grad:
+            root_name = root.label or "out"
             handles.append(
                 Line2D(
                     [],
@@ -409,7 +426,7 @@ def draw_graph(
                     color=GRADIENT_COLOR,
                     marker="<",
                     lw=1.5,
-                    label=f"backward: gradient ∂{root.label or 'out'}/∂node",
+                    label=f"backward: gradient ∂{root_name}/∂node",
                 )
             )
         ax.legend(
@@ -424,7 +441,8 @@ def draw_graph(
 
 
 def draw_neuron_graph(fig, x1, **weights):
-    """The :func:`neuron_graph` neuron at input ``x1``, after ``o.backward()``.
+    """The :func:`neuron_graph` neuron at input ``x1``, after
+    ``o.backward()``.
 
     The title gives the output and the gradient of the weight w1, ∂o/∂w1 =
     x1·(1 - o²): zero when x1 = 0 and small when the neuron saturates (|n|

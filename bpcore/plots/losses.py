@@ -3,23 +3,30 @@
 import numpy as np
 
 from ..examples.losses import sigmoid_output_losses
-from .style import EXPLORER_FONTSIZE, GRADIENT_COLOR, VALUE_COLOR, number_text
+from .style import (
+    EXPLORER_FONTSIZE,
+    GRADIENT_COLOR,
+    VALUE_COLOR,
+    number_text,
+)
 
 
 def draw_loss_response(fig, z, *, zlim=(-12.5, 6.5)):
-    """MSE and BCE of a sigmoid output whose true class is 1, at logit ``z``.
+    """MSE and BCE of a sigmoid output whose true class is 1, at logit
+    ``z``.
 
-    Left: both losses against the logit (blue; MSE dashed). Right: the size of
-    their gradients with respect to the logit, on a log scale (red). As z falls
-    below zero the prediction becomes confidently wrong: the cross-entropy
-    gradient tends to 1, the MSE gradient to 0.
+    Left: both losses against the logit (blue; MSE dashed). Right: the size
+    of their gradients with respect to the logit, on a log scale (red). As z
+    falls below zero the prediction becomes confidently wrong: the
+    cross-entropy gradient tends to 1, the MSE gradient to 0.
 
     Drawn in :doc:`/chapters/04_losses`.
     """
     axis = np.linspace(*zlim, 500)
     curves = sigmoid_output_losses(axis)
     here = {
-        name: float(value) for name, value in sigmoid_output_losses(z).items()
+        name: float(value)
+        for name, value in sigmoid_output_losses(z).items()
     }
     ax_loss, ax_grad = fig.subplots(1, 2)
     for ax in (ax_loss, ax_grad):
@@ -86,6 +93,8 @@ def draw_loss_response(fig, z, *, zlim=(-12.5, 6.5)):
     ax_grad.legend(loc="lower left", fontsize=EXPLORER_FONTSIZE - 1)
     ax_grad.set_title("size of the gradient", fontsize=EXPLORER_FONTSIZE)
     for ax in (ax_loss, ax_grad):
-        ax.set_xlabel("logit z of the true class", fontsize=EXPLORER_FONTSIZE)
+        ax.set_xlabel(
+            "logit z of the true class", fontsize=EXPLORER_FONTSIZE
+        )
         ax.tick_params(labelsize=EXPLORER_FONTSIZE)
     fig.tight_layout()

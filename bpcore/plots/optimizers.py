@@ -36,8 +36,9 @@ def _optimizer_color(name, index):
 def draw_paths_1d(fig, paths, *, minimum=2.0, ylim=None):
     """Walks on a 1-D loss, one per optimizer.
 
-    Left: w_t per step. Right: |w_t - minimum|. ``paths`` maps a name (its start
-    picks the colour from ``OPTIMIZER_COLORS``) to the iterates w_0, w_1, ...
+    Left: w_t per step. Right: |w_t - minimum|. ``paths`` maps a name (its
+    start picks the colour from ``OPTIMIZER_COLORS``) to the iterates w_0,
+    w_1, ...
 
     Drawn in :doc:`/chapters/07_optimizers`.
     """
@@ -72,8 +73,11 @@ def draw_paths_1d(fig, paths, *, minimum=2.0, ylim=None):
     fig.tight_layout(rect=(0, 0.075 * rows + 0.02, 1, 1))
 
 
-def draw_contours(ax, loss, *, xlim, ylim, levels, resolution=200, minima=()):
-    """Contour lines of a 2-D loss over a box, with its minima marked as stars.
+def draw_contours(
+    ax, loss, *, xlim, ylim, levels, resolution=200, minima=()
+):
+    """Contour lines of a 2-D loss over a box, with its minima marked as
+    stars.
 
     Drawn in :doc:`/chapters/07_optimizers`.
     """
@@ -98,14 +102,17 @@ def draw_contours(ax, loss, *, xlim, ylim, levels, resolution=200, minima=()):
 def draw_paths_2d(
     ax, loss, paths, *, xlim, ylim, levels, minima=(), ms=2.5, legend=True
 ):
-    """Walks drawn on the contour map of a 2-D loss, one colour per optimizer.
+    """Walks drawn on the contour map of a 2-D loss, one colour per
+    optimizer.
 
-    ``paths`` maps a name to iterates of shape (steps + 1, 2); each line has the
-    gid ``"path:<name>"``. The start is a black ring.
+    ``paths`` maps a name to iterates of shape (steps + 1, 2); each line has
+    the gid ``"path:<name>"``. The start is a black ring.
 
     Drawn in :doc:`/chapters/07_optimizers`.
     """
-    draw_contours(ax, loss, xlim=xlim, ylim=ylim, levels=levels, minima=minima)
+    draw_contours(
+        ax, loss, xlim=xlim, ylim=ylim, levels=levels, minima=minima
+    )
     for index, (name, path) in enumerate(paths.items()):
         path = np.asarray(path, dtype=np.float64)
         ax.plot(
@@ -136,8 +143,8 @@ def draw_valley_explorer(
 
     Top: the path on the contour map. Bottom: the loss per step (log scale)
     beside plain gradient descent with ``VALLEY_GD_LR`` (grey, dashed). The
-    title says from which step the loss stays below ``tol``, or that the walk
-    diverges.
+    title says from which step the loss stays below ``tol``, or that the
+    walk diverges.
 
     Drawn in :doc:`/chapters/07_optimizers`.
     """
@@ -198,7 +205,9 @@ def draw_valley_explorer(
     )
     ax_loss.set_yticks([1e-6, 1e-3, 1, 1e3])
     ax_loss.legend(fontsize=9, loc="upper right", ncols=2)
-    reached = steps_to_reach(losses, tol) if len(path) == steps + 1 else None
+    reached = (
+        steps_to_reach(losses, tol) if len(path) == steps + 1 else None
+    )
     if len(path) < steps + 1 or losses[-1] > losses[0]:
         outcome = "diverges"
     elif reached is None:
@@ -216,8 +225,8 @@ def draw_path_panels(
     """One contour map per walk, side by side.
 
     ``paths`` maps a name to its iterates. ``contour_options`` (xlim, ylim,
-    levels, minima) go to :func:`draw_paths_2d`; the panel titles are the names
-    unless ``titles`` gives others.
+    levels, minima) go to :func:`draw_paths_2d`; the panel titles are the
+    names unless ``titles`` gives others.
 
     Drawn in :doc:`/chapters/07_optimizers`.
     """
@@ -228,7 +237,9 @@ def draw_path_panels(
     for ax, (name, path), title in zip(
         axes, paths.items(), titles, strict=False
     ):
-        draw_paths_2d(ax, loss, {name: path}, legend=False, **contour_options)
+        draw_paths_2d(
+            ax, loss, {name: path}, legend=False, **contour_options
+        )
         ax.set_title(title, fontsize=10)
         ax.label_outer()
     for ax in axes[n:]:
@@ -240,8 +251,8 @@ def draw_steps_vs_lr(ax, lrs, steps, *, budget):
     """Steps each optimizer needs to reach a tolerance, by learning rate.
 
     ``steps`` maps an optimizer's name to one count per learning rate, None
-    where it did not get there within ``budget`` steps (drawn as a cross at the
-    top of the plot).
+    where it did not get there within ``budget`` steps (drawn as a cross at
+    the top of the plot).
 
     Drawn in :doc:`/chapters/07_optimizers`.
     """
@@ -253,7 +264,9 @@ def draw_steps_vs_lr(ax, lrs, steps, *, budget):
             if count is not None
         ]
         missed = [
-            lr for lr, count in zip(lrs, counts, strict=True) if count is None
+            lr
+            for lr, count in zip(lrs, counts, strict=True)
+            if count is None
         ]
         if reached:
             ax.plot(
@@ -293,15 +306,17 @@ def draw_steps_vs_lr(ax, lrs, steps, *, budget):
 def draw_batch_noise(fig, runs, loss, *, xlim, ylim, levels, minimum):
     """Mini-batch SGD with several batch sizes on one two-parameter problem.
 
-    ``runs`` maps a label (e.g. the batch size) to ``(epochs, losses, params)``:
-    the training-set loss after every update, at its epoch (updates × batch /
-    n), and the parameters (shape (updates + 1, 2)). Left: loss per epoch (log
-    scale). Right: the parameter paths on the contour map of ``loss``, with the
-    minimum as a star.
+    ``runs`` maps a label (e.g. the batch size) to ``(epochs, losses,
+    params)``: the training-set loss after every update, at its epoch
+    (updates × batch / n), and the parameters (shape (updates + 1, 2)).
+    Left: loss per epoch (log scale). Right: the parameter paths on the
+    contour map of ``loss``, with the minimum as a star.
 
     Drawn in :doc:`/chapters/07_optimizers`.
     """
-    ax_loss, ax_map = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1.2, 1]})
+    ax_loss, ax_map = fig.subplots(
+        1, 2, gridspec_kw={"width_ratios": [1.2, 1]}
+    )
     draw_contours(
         ax_map, loss, xlim=xlim, ylim=ylim, levels=levels, minima=[minimum]
     )
@@ -316,7 +331,9 @@ def draw_batch_noise(fig, runs, loss, *, xlim, ylim, levels, minimum):
             gid=f"loss:{label}",
         )
         params = np.asarray(params)
-        ax_map.plot(params[:, 0], params[:, 1], color=color, lw=0.8, alpha=0.85)
+        ax_map.plot(
+            params[:, 0], params[:, 1], color=color, lw=0.8, alpha=0.85
+        )
     ax_loss.set(
         xlabel="epoch (passes over the data)", ylabel="training loss (MSE)"
     )
@@ -330,17 +347,23 @@ def draw_batch_noise(fig, runs, loss, *, xlim, ylim, levels, minimum):
 
 
 def draw_lr_range_test(ax, lrs, losses, *, smoothed=None, suggestion=None):
-    """A learning-rate range test: each step's loss against its learning rate.
+    """A learning-rate range test: each step's loss against its learning
+    rate.
 
-    ``smoothed`` (same length) is drawn over the raw losses; ``suggestion`` is
-    marked with a vertical line.
+    ``smoothed`` (same length) is drawn over the raw losses; ``suggestion``
+    is marked with a vertical line.
 
     Drawn in :doc:`/chapters/07_optimizers`.
     """
     ax.semilogx(lrs, losses, color="0.7", lw=1, label="loss of each step")
     if smoothed is not None:
         ax.semilogx(
-            lrs, smoothed, color="C0", lw=1.8, label="smoothed", gid="smoothed"
+            lrs,
+            smoothed,
+            color="C0",
+            lw=1.8,
+            label="smoothed",
+            gid="smoothed",
         )
     if suggestion is not None:
         ax.axvline(
@@ -350,5 +373,7 @@ def draw_lr_range_test(ax, lrs, losses, *, smoothed=None, suggestion=None):
             lw=1.3,
             label=f"suggested $\\eta$ = {suggestion:.2g}",
         )
-    ax.set(xlabel=r"learning rate $\eta$ (log scale)", ylabel="training loss")
+    ax.set(
+        xlabel=r"learning rate $\eta$ (log scale)", ylabel="training loss"
+    )
     ax.legend(fontsize=9)

@@ -1,4 +1,5 @@
-"""What the book's figures share: the colours of the forward and backward pass.
+"""What the book's figures share: the colours of the forward and backward
+pass.
 
 Forward values are blue and gradients red, in every chapter, as readers know
 them from drawings of backpropagation.
@@ -9,16 +10,18 @@ VALUE_COLOR = "#1f4e9c"
 #: Derivatives and gradients.
 GRADIENT_COLOR = "#c0392b"
 
-#: Font size of every text in explorer frames: drawn at 80 dpi and shown pixel
-#: for pixel, 11 pt in the figure is about 9 pt on screen.
+#: Font size of every text in explorer frames: drawn at 80 dpi and shown
+#: pixel for pixel, 11 pt in the figure is about 9 pt on screen.
 EXPLORER_FONTSIZE = 11
 
 
 def true_minus(text):
-    """Typeset a formatted number's minus signs as true minus signs (U+2212)."""
+    """Typeset a formatted number's minus signs as true minus signs
+    (U+2212)."""
     return text.replace("-", "\u2212")
 
 
 def number_text(value, spec):
-    """``format(value, spec)`` with true minus signs, for plain-text labels."""
+    """``format(value, spec)`` with true minus signs, for plain-text
+    labels."""
     return true_minus(format(value, spec))

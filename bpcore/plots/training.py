@@ -28,14 +28,14 @@ def draw_decision_boundary(
     title=None,
     markersize=16,
 ):
-    """Colour the plane by the class ``model`` predicts there, samples on top.
+    """Colour the plane by the class ``model`` predicts there, samples on
+    top.
 
-    The plane is a ``resolution`` x ``resolution`` grid over the data's range
-    widened by ``margin`` (or over
-    ``limits = ((x_min, x_max), (y_min, y_max))``); class k is drawn in
-    ``BOUNDARY_COLORS[k]``, pale for regions, full for the samples. Returns the
-    grid of predicted classes (``resolution`` x ``resolution``, rows = second
-    coordinate).
+    The plane is a ``resolution`` x ``resolution`` grid over the data's
+    range widened by ``margin`` (or over ``limits = ((x_min, x_max), (y_min,
+    y_max))``); class k is drawn in ``BOUNDARY_COLORS[k]``, pale for
+    regions, full for the samples. Returns the grid of predicted classes
+    (``resolution`` x ``resolution``, rows = second coordinate).
 
     Drawn in :doc:`/chapters/05_backward_pass`.
     """
@@ -71,8 +71,12 @@ def draw_decision_boundary(
             f"at most {len(BOUNDARY_COLORS)} classes can be drawn, got "
             f"{n_classes}"
         )
-    colors = np.array([to_rgb(color) for color in BOUNDARY_COLORS[:n_classes]])
-    pale = 1 - 0.28 * (1 - colors)  # each class colour, mostly mixed with white
+    colors = np.array(
+        [to_rgb(color) for color in BOUNDARY_COLORS[:n_classes]]
+    )
+    pale = 1 - 0.28 * (
+        1 - colors
+    )  # each class colour, mostly mixed with white
     ax.imshow(
         pale[classes],
         origin="lower",
@@ -99,7 +103,10 @@ def draw_decision_boundary(
         zorder=3,
     )
     ax.set(
-        xlim=(x_min, x_max), ylim=(y_min, y_max), xlabel="$x_1$", ylabel="$x_2$"
+        xlim=(x_min, x_max),
+        ylim=(y_min, y_max),
+        xlabel="$x_1$",
+        ylabel="$x_2$",
     )
     ax.set_aspect("equal", adjustable="box")
     if title is not None:
@@ -114,17 +121,17 @@ def draw_loss_curve(
 
     The scale is logarithmic unless ``logy`` is False.
 
-    A run that diverged ends in a red cross at its last finite loss, with the
-    epoch in which the loss stopped being finite written beside it.
+    A run that diverged ends in a red cross at its last finite loss, with
+    the epoch in which the loss stopped being finite written beside it.
 
     Drawn in :doc:`/chapters/07_optimizers`.
     """
     epochs = np.arange(1, history.epochs + 1)
     if ylim is None and logy:
-        # Limits a factor of 2 beyond the data, set before plotting, and at most
-        # 1e150: matplotlib's margins and log ticks overflow for a diverging run
-        # whose loss reaches ~1e300 (such a curve leaves the top of the axes
-        # instead).
+        # Limits a factor of 2 beyond the data, set before plotting, and at
+        # most 1e150: matplotlib's margins and log ticks overflow for a
+        # diverging run whose loss reaches ~1e300 (such a curve leaves the
+        # top of the axes instead).
         loss = np.asarray(history.loss, dtype=np.float64)
         loss = loss[np.isfinite(loss) & (loss > 0)]
         if loss.size:
@@ -138,7 +145,9 @@ def draw_loss_curve(
             ax.yaxis.set_minor_locator(NullLocator())
     if ylim is not None:
         ax.set_ylim(ylim)
-    ax.plot(epochs, history.loss, color=color, lw=1.6, label=label, gid="loss")
+    ax.plot(
+        epochs, history.loss, color=color, lw=1.6, label=label, gid="loss"
+    )
     if history.diverged:
         stop = history.epochs + 1
         if history.loss:
@@ -185,9 +194,10 @@ def draw_training_run(
 ):
     """Loss curve (left) and decision boundary (right) after a training run.
 
-    A run that diverged has no trustworthy weights: the right panel then shows
-    the data and says so instead of drawing a boundary. The layout is fixed (no
-    tight_layout), so the frames of an explorer line up and draw quickly.
+    A run that diverged has no trustworthy weights: the right panel then
+    shows the data and says so instead of drawing a boundary. The layout is
+    fixed (no tight_layout), so the frames of an explorer line up and draw
+    quickly.
 
     Drawn in :doc:`/chapters/05_backward_pass`.
     """
@@ -234,10 +244,11 @@ def draw_training_run(
 
 
 def draw_lr_spiral(fig, lr, *, runs):
-    """Explorer frame: the spiral classifier trained with learning rate ``lr``.
+    """Explorer frame: the spiral classifier trained with learning rate
+    ``lr``.
 
-    ``runs`` maps learning rates to finished runs ``(model, history, X, y)`` of
-    :func:`bpcore.examples.train_spiral`. The title names the regime
+    ``runs`` maps learning rates to finished runs ``(model, history, X, y)``
+    of :func:`bpcore.examples.train_spiral`. The title names the regime
     (:func:`bpcore.examples.training_regime`).
 
     Drawn in :doc:`/chapters/05_backward_pass`.
@@ -272,17 +283,19 @@ def draw_network(
     spacing=(1.6, 1.0),
     node_size=26,
 ):
-    """A small fully connected network, drawn as one column of nodes per layer.
+    """A small fully connected network, drawn as one column of nodes per
+    layer.
 
-    ``forward[l][j]`` is text written above node j of layer l in ``VALUE_COLOR``
-    (forward values), ``backward[l][j]`` text written below it in
-    ``GRADIENT_COLOR`` (gradients), ``node_labels[l][j]`` the name inside the
-    node, ``layer_labels[l]`` the caption under a column, and
-    ``edge_labels[l][i][j]`` text on the edge from node i of layer l to node j
-    of layer l + 1, placed the fraction ``edge_label_at`` of the way along it
-    (one number, or one per gap between layers). Entries may be None or "" to
-    leave something out. ``spacing`` is the (horizontal, vertical) distance
-    between nodes in data units, ``node_size`` the node diameter in points.
+    ``forward[l][j]`` is text written above node j of layer l in
+    ``VALUE_COLOR`` (forward values), ``backward[l][j]`` text written below
+    it in ``GRADIENT_COLOR`` (gradients), ``node_labels[l][j]`` the name
+    inside the node, ``layer_labels[l]`` the caption under a column, and
+    ``edge_labels[l][i][j]`` text on the edge from node i of layer l to node
+    j of layer l + 1, placed the fraction ``edge_label_at`` of the way along
+    it (one number, or one per gap between layers). Entries may be None or
+    "" to leave something out. ``spacing`` is the (horizontal, vertical)
+    distance between nodes in data units, ``node_size`` the node diameter in
+    points.
 
     Drawn in :doc:`/chapters/05_backward_pass`.
     """
