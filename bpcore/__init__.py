@@ -1,5 +1,4 @@
-"""bpcore: a small NumPy backpropagation engine and the networks of the
-book.
+"""bpcore: a small NumPy backpropagation engine and the book's networks.
 
 ``import bpcore`` needs only NumPy. The figures, explorers and worked
 examples are loaded on first use (``bpcore.plots``, ``bpcore.widgets``,

@@ -12,8 +12,7 @@ import numpy as np
 
 
 class ShapeError(ValueError):
-    """An array has the wrong number of dimensions or a wrong size along
-    one."""
+    """An array has the wrong number of axes or a wrong size along one."""
 
 
 class NonFiniteError(ValueError):
@@ -117,8 +116,10 @@ def check_real(value, name):
 
 
 def check_positive(value, name):
-    """TypeError unless ``value`` is real; ValueError unless 0 < value <
-    ∞."""
+    """Check that ``value`` is a real number with 0 < value < ∞.
+
+    TypeError if it is not real; ValueError if it is out of range.
+    """
     check_real(value, name)
     if not (np.isfinite(value) and value > 0):
         raise ValueError(
@@ -127,8 +128,10 @@ def check_positive(value, name):
 
 
 def check_non_negative(value, name):
-    """TypeError unless ``value`` is real; ValueError unless 0 ≤ value <
-    ∞."""
+    """Check that ``value`` is a real number with 0 ≤ value < ∞.
+
+    TypeError if it is not real; ValueError if it is out of range.
+    """
     check_real(value, name)
     if not (np.isfinite(value) and value >= 0):
         raise ValueError(
@@ -137,8 +140,10 @@ def check_non_negative(value, name):
 
 
 def check_positive_int(value, name):
-    """TypeError unless ``value`` is an integer; ValueError unless it is ≥
-    1."""
+    """Check that ``value`` is an integer ≥ 1.
+
+    TypeError if it is not an integer; ValueError if it is less than 1.
+    """
     if isinstance(value, bool) or not isinstance(value, Integral):
         raise TypeError(
             f"{name} must be a positive integer, got "
@@ -151,16 +156,20 @@ def check_positive_int(value, name):
 
 
 def check_unit_interval(value, name):
-    """TypeError unless ``value`` is real; ValueError unless 0 ≤ value <
-    1."""
+    """Check that ``value`` is a real number with 0 ≤ value < 1.
+
+    TypeError if it is not real; ValueError if it is out of range.
+    """
     check_real(value, name)
     if not 0 <= value < 1:
         raise ValueError(f"{name} must lie in [0, 1), got {value!r}")
 
 
 def check_open_unit_interval(value, name):
-    """TypeError unless ``value`` is real; ValueError unless 0 < value <
-    1."""
+    """Check that ``value`` is a real number with 0 < value < 1.
+
+    TypeError if it is not real; ValueError if it is out of range.
+    """
     check_real(value, name)
     if not 0 < value < 1:
         raise ValueError(

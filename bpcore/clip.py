@@ -1,10 +1,10 @@
-"""Gradient clipping by global norm, like
-``torch.nn.utils.clip_grad_norm_``.
+"""Gradient clipping by global norm, like PyTorch's ``clip_grad_norm_``.
 
 All gradients together form one long vector g with norm ‖g‖ = sqrt(Σ over
 parameters of ‖grad‖²). When ‖g‖ exceeds ``max_norm``, every gradient is
 multiplied by the same factor max_norm / (‖g‖ + 1e-6): the direction of the
-step is kept, only its length is capped.
+step is kept, only its length is capped. PyTorch's function is
+``torch.nn.utils.clip_grad_norm_``.
 """
 
 import numpy as np
@@ -18,10 +18,9 @@ EPS = 1e-6
 
 
 def clip_grad_norm(parameters, max_norm):
-    """Rescale the gradients of ``parameters`` to a global norm ≤
-    ``max_norm``.
+    """Rescale the gradients so their global norm is ≤ ``max_norm``.
 
-    The gradients are scaled in place.
+    The gradients of ``parameters`` are scaled in place.
 
     Returns the global norm before clipping (a Python float). Gradients
     whose global norm is at most ``max_norm`` are left untouched; so are

@@ -1,10 +1,10 @@
-"""Data sets: small seeded toy problems and scikit-learn's bundled 8x8
-digits.
+"""Data sets: small seeded toy problems and scikit-learn's 8x8 digits.
 
 Every generator returns ``X`` as an array of shape (n, 2) (digits: (n, 64))
 of the floating ``dtype`` asked for (float64 by default) and ``y`` as
 integer class labels of shape (n,). For a one-output network with
 BCEWithLogitsLoss use ``y.reshape(-1, 1).astype(float)`` as the target.
+The digits come bundled with scikit-learn.
 """
 
 from typing import NamedTuple
@@ -98,8 +98,7 @@ def blobs(
 
 
 def moons(n=200, noise=0.1, seed=0, dtype=np.float64):
-    """Two interleaving half circles: class 0 the upper arc, class 1 the
-    lower.
+    """Two interleaving half circles: class 0 the upper arc, 1 the lower.
 
     The lower arc is centred at (1, 0.5), the upper at (0, 0). Returns X (n,
     2) and y (n,), shuffled; noise is the std of added Gaussian noise.
@@ -165,8 +164,7 @@ class DigitsSplit(NamedTuple):
 
 
 def digits(test_fraction=0.25, seed=0, dtype=np.float64):
-    """scikit-learn's bundled 8x8 handwritten digits (1797 images, no
-    download).
+    """scikit-learn's 8x8 handwritten digits (1797 images, no download).
 
     Pixels are scaled from 0..16 to [0, 1]; images are flattened to 64
     features. The split is stratified by class and seeded. Returns

@@ -1,5 +1,4 @@
-"""Stable elementwise functions that layers, losses and worked examples
-share.
+"""Stable elementwise functions used by layers, losses and worked examples.
 
 Each takes arrays (or plain numbers) and never overflows, whatever the size
 of ``z``.

@@ -1,5 +1,4 @@
-"""Gradient checking: compare backpropagated gradients with finite
-differences.
+"""Gradient checking: backpropagated gradients against finite differences.
 
 Central difference: ∂f/∂x_i ≈ (f(x + h e_i) - f(x - h e_i)) / (2h). Its
 error is truncation, about h²·f‴/6, plus rounding, about ε·f/h with ε =
@@ -24,8 +23,7 @@ TOLERANCE = 1e-7
 
 
 def numerical_gradient(f, x, h=STEP):
-    """∂f/∂x by central differences, ``f`` a scalar function of the array
-    ``x``.
+    """∂f/∂x by central differences; ``f`` maps the array ``x`` to a scalar.
 
     ``x`` is perturbed in place one entry at a time and restored afterwards.
 
@@ -138,8 +136,7 @@ class GradcheckReport:
 
 
 def gradcheck(model, loss, X, y, h=STEP, check_input=True):
-    """Check the gradients of ``model`` (and ∂L/∂X) under ``loss(model(X),
-    y)``.
+    """Check ``model``'s gradients (and ∂L/∂X) under ``loss(model(X), y)``.
 
     Runs one forward and backward pass to get the analytic gradients (the
     parameters' ``.grad`` are zeroed first and hold those gradients

@@ -1,5 +1,4 @@
-"""Weight initialisation schemes for a weight matrix of shape (fan_in,
-fan_out).
+"""Initialisation schemes for a weight matrix of shape (fan_in, fan_out).
 
 Each scheme is a function ``scheme(fan_in, fan_out, rng, dtype) ->
 ndarray``. The variance rules keep activations (Xavier/Glorot) or ReLU
@@ -89,8 +88,7 @@ SCHEMES = {
 
 
 def get_scheme(init):
-    """Return the scheme named ``init`` (or ``init`` itself if it is
-    callable).
+    """Return the scheme named ``init``, or ``init`` itself if callable.
 
     Taught in :doc:`/chapters/06_vanishing_exploding`.
     """

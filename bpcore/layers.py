@@ -21,8 +21,7 @@ from .functions import sigmoid
 
 
 class Parameter:
-    """A trainable array ``.data`` with a gradient ``.grad`` of the same
-    shape.
+    """A trainable array ``.data`` with a gradient ``.grad`` of its shape.
 
     Gradients accumulate across backward passes (as in PyTorch);
     ``zero_grad`` clears them. Accumulating lets a parameter used twice, or
@@ -72,8 +71,7 @@ class Parameter:
         self._grad_is_zero = True
 
     def accumulate_grad(self, contribution):
-        """``grad += contribution``, for a new array the Parameter may
-        keep."""
+        """``grad += contribution``, a new array the Parameter may keep."""
         if contribution.shape != self.data.shape:
             raise ShapeError(
                 f"{self!r} got a gradient contribution of shape "
@@ -98,8 +96,7 @@ class Parameter:
 
 
 def check_parameters(parameters, owner):
-    """Return ``parameters`` as a list, checking each is a distinct
-    Parameter.
+    """Return ``parameters`` as a list; each must be a distinct Parameter.
 
     ``owner`` names the caller in the messages. TypeError for an item that
     is not a Parameter; ValueError for one listed twice, which would be
@@ -199,8 +196,7 @@ class Module:
 
 
 class Linear(Module):
-    """Affine layer ``Y = X W + b`` with W of shape (in_features,
-    out_features).
+    """Affine layer ``Y = X W + b``, W of shape (in_features, out_features).
 
     Backward: ∂L/∂W = Xᵀ G, ∂L/∂b = Σ_rows G, ∂L/∂X = G Wᵀ, where G = ∂L/∂Y.
 
@@ -301,8 +297,7 @@ class Activation(Module):
         raise NotImplementedError
 
     def derivative(self):
-        """f'(x) at the cached forward input, an array of the input's
-        shape."""
+        """f'(x) at the cached forward input x, an array of x's shape."""
         raise NotImplementedError
 
 

@@ -1,5 +1,4 @@
-"""Loss functions with mean reduction, each with ``forward`` and
-``backward``.
+"""Losses with mean reduction, each with ``forward`` and ``backward``.
 
 ``forward(prediction, target)`` returns a float, and ``backward()`` returns
 ∂L/∂prediction for the last ``forward`` call. The classification losses take
@@ -70,8 +69,7 @@ class Loss:
         return self._gradient
 
     def predict(self, scores):
-        """None: a regression loss compares the raw scores with the
-        targets."""
+        """None: a regression loss compares raw scores with the targets."""
         return None
 
     def _prediction(self, prediction):
@@ -136,8 +134,7 @@ class BCEWithLogitsLoss(ClassificationLoss):
         return float(np.mean(losses))
 
     def predict(self, scores):
-        """1 where a logit is positive, else 0: each logit is its own
-        yes/no."""
+        """1 where a logit is positive, else 0: each is its own yes/no."""
         return (np.asarray(scores) > 0).astype(np.int64)
 
 

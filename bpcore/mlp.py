@@ -40,8 +40,7 @@ def make_activation(name):
 
 
 def MLP(sizes, activation="relu", init="auto", seed=0, dtype=np.float64):
-    """A multilayer perceptron: Linear layers with an activation between
-    them.
+    """A multilayer perceptron: Linear layers with an activation in between.
 
     Sequential(Linear(sizes[0], sizes[1]), f, ..., Linear(sizes[-2],
     sizes[-1])): the activation ``f`` goes between Linear layers, none after

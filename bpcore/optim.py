@@ -110,8 +110,7 @@ class RMSprop(Optimizer):
 
 
 class Adam(Optimizer):
-    """Momentum plus RMSprop-style scaling, with both averages
-    bias-corrected.
+    """Momentum plus RMSprop-style scaling, both averages bias-corrected.
 
     Taught in :doc:`/chapters/07_optimizers`.
     """

@@ -128,8 +128,7 @@ def train_step(model, loss, optimizer, X, y, *, before_update=None):
 
 
 def _batches(n, batch_size, rng):
-    """Index arrays covering range(n), shuffled afresh, batch_size at a
-    time."""
+    """Freshly shuffled index arrays over range(n), batch_size at a time."""
     order = rng.permutation(n)
     return [
         order[start : start + batch_size]
@@ -270,8 +269,7 @@ def fit(
 
 
 def _stop(history, where, what, optimizer):
-    """Record divergence in the history, warn once, and return the
-    history."""
+    """Record divergence in ``history``, warn once, and return it."""
     history.diverged = True
     history.message = (
         f"training diverged in {where}: {what}; the learning rate "

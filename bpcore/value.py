@@ -29,8 +29,7 @@ def _exp(x):
 
 
 def _power(base, exponent):
-    """(x^p, d/dx x^p = p x^(p-1)), ±inf where they overflow, as PyTorch
-    gives.
+    """(x^p, d/dx x^p = p x^(p-1)), ±inf on overflow, as PyTorch gives.
 
     At x = 0 the derivative is computed without dividing by x: 0 for p = 0
     (x^0 = 1 is flat), +inf for 0 < p < 1 (the tangent of √x at 0 is

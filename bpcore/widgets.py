@@ -26,8 +26,7 @@ PALETTE_COLORS = 128
 
 
 def _grid(draw, sliders):
-    """Check ``draw`` and ``sliders``; return slider names and value
-    lists."""
+    """Check ``draw`` and ``sliders``; return slider name -> value list."""
     if not callable(draw):
         raise ValueError(
             f"draw must be callable as draw(fig, **values), got {draw!r}"

@@ -1,5 +1,4 @@
-"""Worked examples and experiments: what the chapters' figures show,
-computed.
+"""Worked examples and experiments: the numbers the chapters' figures show.
 
 Everything here needs only NumPy (and bpcore): each function returns
 numbers, and :mod:`bpcore.plots` draws them. ``landscapes`` holds the loss

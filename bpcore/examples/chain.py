@@ -83,8 +83,7 @@ def path_sum_example(x):
 
 
 def tiny_network(w1, *, x=2.0, y=1.0, b1=0.0, w2=1.5, b2=0.0):
-    """The 1 -> 1 -> 1 network ŷ = w2 σ(w1 x + b1) + b2 and its loss ½(ŷ -
-    y)².
+    """The 1 -> 1 -> 1 network ŷ = w2 σ(w1 x + b1) + b2 with loss ½(ŷ - y)².
 
     Evaluated at ``w1``, elementwise on an array of ``w1``. Returns a dict
     with the forward values ``z1``, ``a1``, ``y_hat``, ``loss``, the four

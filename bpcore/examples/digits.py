@@ -4,10 +4,9 @@ import numpy as np
 
 
 def top_two(probabilities):
-    """Each row's two most probable classes and their probabilities, best
-    first.
+    """Each row's two most probable classes and their probabilities.
 
-    Returns (classes, probabilities), both of shape (n, 2).
+    Returns (classes, probabilities), both of shape (n, 2), best first.
 
     Worked in :doc:`/chapters/08_digits`.
     """

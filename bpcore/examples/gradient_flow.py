@@ -28,8 +28,7 @@ GRADIENT_FLOW_SETUPS = {
 
 
 def layer_statistics(model, X, y, loss):
-    """One forward and one backward pass of ``model`` on (X, y), layer by
-    layer.
+    """One forward and backward pass of ``model`` on (X, y), layer by layer.
 
     Returns ``(activation_std, grad_norms)``: the standard deviation of the
     output of every activation module, in forward order, and the Frobenius

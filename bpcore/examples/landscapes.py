@@ -32,8 +32,7 @@ QUADRATIC_MINIMUM = 2.0
 
 
 def quadratic(w, a=1.0, c=2.0):
-    """The bowl L(w) = a (w - c)^2: minimum 0 at w = c, curvature L''(w) =
-    2a.
+    """The bowl L(w) = a (w - c)^2: minimum 0 at w = c, curvature L'' = 2a.
 
     Worked in :doc:`/chapters/01_gradient_descent`.
     """
@@ -63,8 +62,7 @@ RIPPLES_GLOBAL_MINIMUM = RIPPLES_MINIMA[1]
 
 
 def ripples(w):
-    """A rippled bowl, L(w) = w^2 / 10 + sin(2w): several valleys, one
-    deepest.
+    """A rippled bowl L(w) = w^2/10 + sin(2w): several valleys, one deepest.
 
     Worked in :doc:`/chapters/01_gradient_descent`.
     """
@@ -148,8 +146,7 @@ def craters_grad(w):
 
 
 def _check_descent(grad, w0, eta, steps, limit):
-    """Check the arguments of :func:`descend`; return w0 as a float64
-    array."""
+    """Check the arguments of :func:`descend`; return w0 as float64."""
     if not callable(grad):
         raise TypeError(f"grad must be a function w -> dL/dw, got {grad!r}")
     check_positive(eta, "eta (the learning rate)")
@@ -169,8 +166,7 @@ def _check_descent(grad, w0, eta, steps, limit):
 
 
 def descend(grad, w0, eta, steps, *, limit=1e6):
-    """Plain gradient descent, w_{t+1} = w_t - eta * grad(w_t), from w_0 =
-    w0.
+    """Plain gradient descent from w0: w_{t+1} = w_t - eta * grad(w_t).
 
     Returns the iterates w_0, w_1, ..., w_steps as a float64 array of shape
     ``(steps + 1,)`` for a number ``w0`` or ``(steps + 1, d)`` for a vector.
@@ -201,8 +197,7 @@ def descend(grad, w0, eta, steps, *, limit=1e6):
 
 
 def classify_path(path, minimum, *, crawl_fraction=0.1):
-    """Name the regime of a 1-D descent path by its errors e_t = w_t -
-    minimum.
+    """Name a 1-D descent path's regime by its errors e_t = w_t - minimum.
 
     ``"diverging"`` if the last error is larger than the first; ``"stuck"``
     if the error flips sign but keeps its size; ``"oscillating"`` if it
@@ -239,18 +234,17 @@ def classify_path(path, minimum, *, crawl_fraction=0.1):
 def optimizer_path(
     grad, w0, make_optimizer, steps, *, noise=0.0, seed=0, limit=1e6
 ):
-    """Walk a landscape with a ``bpcore.optim`` optimizer; return
-    w_0..w_steps.
+    """Walk a landscape with an optimizer; return the iterates w_0..w_steps.
 
-    ``make_optimizer(params)`` builds the optimizer for the list holding one
-    Parameter, the point w, e.g. ``lambda params: bpcore.optim.SGD(params,
-    lr=0.1, momentum=0.9)``. Every step sets the Parameter's gradient by
-    hand to ``grad(w)``, plus Gaussian noise of standard deviation ``noise``
-    if it is not zero (a sequence of ``steps`` values gives one standard
-    deviation per step; the noise is drawn from ``seed``), then calls
-    ``optimizer.step()``. Shapes, and stopping when the walk blows up, are
-    as in :func:`descend`: with plain SGD and no noise the two give the same
-    path.
+    ``make_optimizer(params)`` builds a ``bpcore.optim`` optimizer for the
+    list holding one Parameter, the point w, e.g.
+    ``lambda params: bpcore.optim.SGD(params, lr=0.1, momentum=0.9)``.
+    Every step sets the Parameter's gradient by hand to ``grad(w)``, plus
+    Gaussian noise of standard deviation ``noise`` if it is not zero (a
+    sequence of ``steps`` values gives one standard deviation per step; the
+    noise is drawn from ``seed``), then calls ``optimizer.step()``. Shapes,
+    and stopping when the walk blows up, are as in :func:`descend`: with
+    plain SGD and no noise the two give the same path.
 
     Worked in :doc:`/chapters/07_optimizers`.
     """

@@ -1,5 +1,4 @@
-"""Chapter 4's worked example: MSE and cross-entropy on one sigmoid
-output."""
+"""Chapter 4's worked example: MSE and cross-entropy on a sigmoid output."""
 
 import numpy as np
 

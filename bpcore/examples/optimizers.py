@@ -1,5 +1,4 @@
-"""Chapter 7's measure of a walk: from which step it stays below a
-tolerance."""
+"""Chapter 7's measure of a walk: from which step it stays below ``tol``."""
 
 import numpy as np
 

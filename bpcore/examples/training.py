@@ -1,6 +1,6 @@
-"""Chapter 5's experiments: the spiral classifier trained at one learning
-rate.
+"""Chapter 5's experiments: the spiral classifier at one learning rate.
 
+:func:`train_spiral` trains the classifier at a learning rate, and
 :func:`training_regime` names what the rate did.
 """
 

@@ -1,5 +1,4 @@
-"""The book's figures, as functions that draw onto a matplotlib Figure or
-Axes.
+"""The book's figures: functions that draw onto a matplotlib Figure or Axes.
 
 Each ``draw_*(fig, ...)`` function draws onto an empty Figure, so it works
 both for a figure shown in a notebook (``fig = plt.figure(); draw_...(fig,

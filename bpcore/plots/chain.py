@@ -17,8 +17,7 @@ from .style import (
 
 
 def _short_number(value, *, factor=False):
-    """A short label for a number: whole numbers in full, others to four
-    digits.
+    """A number's short label: whole numbers in full, others to four digits.
 
     With ``factor=True`` a negative number is put in brackets, to follow a ×
     sign.
@@ -31,8 +30,7 @@ def _short_number(value, *, factor=False):
 
 
 def draw_chain_diagram(ax, chain):
-    """The chain x -> u -> v -> y of :func:`chain_of_three`, drawn on
-    ``ax``.
+    """Draw the chain x -> u -> v -> y of :func:`chain_of_three` on ``ax``.
 
     Forward: blue arrows and values. Backward: red arrows labelled with the
     local derivative they multiply by, and under each variable the gradient
@@ -194,8 +192,7 @@ _NODE_RULES = {
 def _path_sum_graph(
     ax, values, edges, *, highlight=(), color="C1", detail=True
 ):
-    """Draw the path-sum graph on ``ax``, edges along ``highlight``
-    thick."""
+    """Draw the path-sum graph on ``ax``, the path ``highlight`` thick."""
     ax.set_axis_off()
     ax.set(xlim=(-0.04, 1.04), ylim=(-0.1, 1.1))
     on_path = set(path_edges(highlight))

@@ -58,8 +58,7 @@ def path_on_curve(ax, loss, path, *, wlim, ylim=None, cmap="viridis"):
 
 
 def draw_descent_1d(fig, eta, *, w0=-3.0, steps=20):
-    """Gradient descent on L(w) = (w - 2)^2 from ``w0``: the path and its
-    error.
+    """Gradient descent on L(w) = (w - 2)^2 from ``w0``: its path and error.
 
     Left: the path on the loss curve. Right: the distance |w_t - 2| per step
     on a log scale, beside the exact law |w0 - 2| |1 - 2 eta|^t. The title
@@ -130,8 +129,7 @@ def draw_descent_1d(fig, eta, *, w0=-3.0, steps=20):
 
 
 def draw_ripples(fig, w0, *, eta=0.1, steps=50):
-    """Gradient descent on the ripples landscape w^2/10 + sin(2w) from
-    ``w0``.
+    """Gradient descent on the rippled bowl w^2/10 + sin(2w) from ``w0``.
 
     The valleys' bottoms are marked, the global minimum with a star; the
     title says which valley the walk ends in.

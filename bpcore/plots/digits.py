@@ -170,8 +170,7 @@ def draw_confusion_matrix(fig, matrix, *, class_names=None):
 
 
 def draw_misclassified(fig, images, labels, probabilities, *, ncols=6):
-    """Misclassified digits: the true label and the two most probable
-    classes.
+    """Misclassified digits: true label and the two most probable classes.
 
     Each title reads "true 4" over "8: 66%  4: 30%" (class: predicted
     probability).

@@ -46,8 +46,7 @@ def _graph_spread(desired, gap=1.0):
 
 
 def graph_layout(root, *, inputs_left=False):
-    """The (column, row) of every node of the graph under the Value
-    ``root``.
+    """The (column, row) of each node of the graph under the Value ``root``.
 
     Layered layout: a node's column is its depth from the inputs, 0 for a
     node without parents and otherwise one more than its deepest parent's,
@@ -441,8 +440,7 @@ def draw_graph(
 
 
 def draw_neuron_graph(fig, x1, **weights):
-    """The :func:`neuron_graph` neuron at input ``x1``, after
-    ``o.backward()``.
+    """The :func:`neuron_graph` neuron at ``x1``, after ``o.backward()``.
 
     The title gives the output and the gradient of the weight w1, ∂o/∂w1 =
     x1·(1 - o²): zero when x1 = 0 and small when the neuron saturates (|n|

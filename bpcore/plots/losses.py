@@ -12,8 +12,7 @@ from .style import (
 
 
 def draw_loss_response(fig, z, *, zlim=(-12.5, 6.5)):
-    """MSE and BCE of a sigmoid output whose true class is 1, at logit
-    ``z``.
+    """MSE and BCE of a sigmoid output with true class 1, at logit ``z``.
 
     Left: both losses against the logit (blue; MSE dashed). Right: the size
     of their gradients with respect to the logit, on a log scale (red). As z

@@ -76,8 +76,7 @@ def draw_paths_1d(fig, paths, *, minimum=2.0, ylim=None):
 def draw_contours(
     ax, loss, *, xlim, ylim, levels, resolution=200, minima=()
 ):
-    """Contour lines of a 2-D loss over a box, with its minima marked as
-    stars.
+    """Contour lines of a 2-D loss over a box, its minima marked as stars.
 
     Drawn in :doc:`/chapters/07_optimizers`.
     """
@@ -102,8 +101,7 @@ def draw_contours(
 def draw_paths_2d(
     ax, loss, paths, *, xlim, ylim, levels, minima=(), ms=2.5, legend=True
 ):
-    """Walks drawn on the contour map of a 2-D loss, one colour per
-    optimizer.
+    """Walks on the contour map of a 2-D loss, one colour per optimizer.
 
     ``paths`` maps a name to iterates of shape (steps + 1, 2); each line has
     the gid ``"path:<name>"``. The start is a black ring.
@@ -347,8 +345,7 @@ def draw_batch_noise(fig, runs, loss, *, xlim, ylim, levels, minimum):
 
 
 def draw_lr_range_test(ax, lrs, losses, *, smoothed=None, suggestion=None):
-    """A learning-rate range test: each step's loss against its learning
-    rate.
+    """A learning-rate range test: each step's loss against its rate.
 
     ``smoothed`` (same length) is drawn over the raw losses; ``suggestion``
     is marked with a vertical line.

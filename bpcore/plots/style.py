@@ -1,5 +1,4 @@
-"""What the book's figures share: the colours of the forward and backward
-pass.
+"""What the book's figures share: colours for the forward and backward pass.
 
 Forward values are blue and gradients red, in every chapter, as readers know
 them from drawings of backpropagation.
@@ -16,12 +15,10 @@ EXPLORER_FONTSIZE = 11
 
 
 def true_minus(text):
-    """Typeset a formatted number's minus signs as true minus signs
-    (U+2212)."""
+    """Replace a formatted number's hyphens by true minus signs (U+2212)."""
     return text.replace("-", "\u2212")
 
 
 def number_text(value, spec):
-    """``format(value, spec)`` with true minus signs, for plain-text
-    labels."""
+    """``format(value, spec)`` with true minus signs, for plain text."""
     return true_minus(format(value, spec))

@@ -28,8 +28,7 @@ def draw_decision_boundary(
     title=None,
     markersize=16,
 ):
-    """Colour the plane by the class ``model`` predicts there, samples on
-    top.
+    """Colour the plane by the class ``model`` predicts, samples on top.
 
     The plane is a ``resolution`` x ``resolution`` grid over the data's
     range widened by ``margin`` (or over ``limits = ((x_min, x_max), (y_min,
@@ -244,8 +243,7 @@ def draw_training_run(
 
 
 def draw_lr_spiral(fig, lr, *, runs):
-    """Explorer frame: the spiral classifier trained with learning rate
-    ``lr``.
+    """Explorer frame: the spiral classifier at learning rate ``lr``.
 
     ``runs`` maps learning rates to finished runs ``(model, history, X, y)``
     of :func:`bpcore.examples.train_spiral`. The title names the regime
@@ -283,8 +281,7 @@ def draw_network(
     spacing=(1.6, 1.0),
     node_size=26,
 ):
-    """A small fully connected network, drawn as one column of nodes per
-    layer.
+    """A small fully connected network: one column of nodes per layer.
 
     ``forward[l][j]`` is text written above node j of layer l in
     ``VALUE_COLOR`` (forward values), ``backward[l][j]`` text written below
