@@ -1,7 +1,8 @@
 """The built book in headless Chromium, served over HTTP and opened from disk (file://).
 
 Every page of the table of contents must load with no failed request, no request
-leaving the book and no console error; its maths must be typeset by MathJax; and every
+leaving the book and no console error; its maths must be typeset by MathJax; bpcore's
+source, where a chapter prints it, must fit its box at desktop width; and every
 explorer's slider, moved with the keyboard, must change the figure shown, with no
 kernel. The book is built first if _build/html is missing or older than a source.
 Screenshots of the pages served over HTTP land in _build/screenshots/: every page as
@@ -48,6 +49,11 @@ MATHS_REPORT = """() => {
         raw: ['\\\\(', '\\\\[', '$$'].filter(s => prose.textContent.includes(s)),
     };
 }"""
+# bpcore's source, printed by a cell with inspect.getsource: a box that scrolls sideways
+WIDE_SOURCE = """() => [...document.querySelectorAll('.cell_output pre')]
+    .filter(pre => /^\\s*(def |class |@)/.test(pre.textContent))
+    .filter(pre => pre.scrollWidth > pre.clientWidth)
+    .map(pre => pre.textContent.trim().split('\\n')[0].slice(0, 60))"""
 VISIBLE_FIGURES = """explorer => [...explorer.querySelectorAll('img')]
     .filter(img => img.checkVisibility())
     .map(img => ({src: img.src, loaded: img.complete && img.naturalWidth > 0}))"""
@@ -151,6 +157,8 @@ def test_page_works_offline(browser, base, screenshots, name):
     try:
         page.goto(base + f"{name}.html")
         check_maths(page)
+        wide = page.evaluate(WIDE_SOURCE)
+        assert not wide, f"printed source scrolls sideways at 1280 px: {wide}"
         check_explorers(page, explorer_count(html_file.read_text()), shots)
         wait_for_requests(page, problems)
     finally:
