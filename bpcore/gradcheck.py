@@ -15,9 +15,8 @@ import numpy as np
 
 from .checks import as_float_array, check_positive
 
-STEP = (
-    1e-5  # balances truncation (∝ h²) against rounding (∝ ε/h) in float64
-)
+# balances truncation (∝ h²) against rounding (∝ ε/h) in float64
+STEP = 1e-5
 # a hundred times the largest score of a correct gradient (chapter 5)
 TOLERANCE = 1e-7
 
@@ -58,10 +57,8 @@ def relative_error(analytic, numeric, scale=1.0):
     Taught in :doc:`/chapters/05_backward_pass`.
     """
     check_positive(scale, "the scale")
-    analytic, numeric = (
-        np.asarray(analytic, np.float64),
-        np.asarray(numeric, np.float64),
-    )
+    analytic = np.asarray(analytic, np.float64)
+    numeric = np.asarray(numeric, np.float64)
     if analytic.shape != numeric.shape:
         raise ValueError(
             f"shapes differ: analytic {analytic.shape}, numeric "

@@ -43,9 +43,8 @@ class Parameter:
     def __init__(self, data, name=""):
         self.data = as_float_array(data, "Parameter data").copy()
         self._grad = np.zeros_like(self.data)
-        self._grad_is_zero = (
-            False  # True: _grad is stale and reads as zeros
-        )
+        # True: _grad is stale and reads as zeros
+        self._grad_is_zero = False
         self.name = name
 
     @property
@@ -82,9 +81,8 @@ class Parameter:
                 f"{self!r} got a {contribution.dtype} gradient contribution"
             )
         if self._grad_is_zero:
-            self._grad = (
-                contribution  # the first since zero_grad: kept as is
-            )
+            # the first since zero_grad: kept as is
+            self._grad = contribution
             self._grad_is_zero = False
         else:
             self._grad += contribution

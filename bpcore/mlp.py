@@ -55,9 +55,7 @@ def MLP(sizes, activation="relu", init="auto", seed=0, dtype=np.float64):
         raise ValueError(
             f"sizes needs at least an input and an output size, got {sizes}"
         )
-    make_activation(
-        activation
-    )  # validates the name before any layer is built
+    make_activation(activation)  # checks the name before building a layer
     if init == "auto":
         init = (
             "he_normal" if activation in _RECTIFIERS else "xavier_uniform"

@@ -124,16 +124,14 @@ class Adam(Optimizer):
             )
         if len(betas) != 2:
             raise ValueError(
-                f"betas must be a pair (beta1, beta2), got {len(betas)} "
-                "values"
+                "betas must be a pair (beta1, beta2), got "
+                f"{len(betas)} values"
             )
         check_unit_interval(betas[0], "betas[0] (beta1)")
         check_unit_interval(betas[1], "betas[1] (beta2)")
         check_non_negative(eps, "eps")
-        self.betas, self.eps = (
-            (float(betas[0]), float(betas[1])),
-            float(eps),
-        )
+        self.betas = (float(betas[0]), float(betas[1]))
+        self.eps = float(eps)
         self.steps = 0
         self.exp_avg = [np.zeros_like(p.data) for p in self.params]
         self.exp_avg_sq = [np.zeros_like(p.data) for p in self.params]
@@ -148,7 +146,5 @@ class Adam(Optimizer):
             exp_avg += (1 - beta1) * (parameter.grad - exp_avg)
             exp_avg_sq *= beta2
             exp_avg_sq += (1 - beta2) * parameter.grad**2
-            denominator = (
-                np.sqrt(exp_avg_sq) / bias_correction2_sqrt + self.eps
-            )
-            parameter.data -= step_size * exp_avg / denominator
+            root = np.sqrt(exp_avg_sq) / bias_correction2_sqrt
+            parameter.data -= step_size * exp_avg / (root + self.eps)

@@ -73,9 +73,7 @@ def draw_decision_boundary(
     colors = np.array(
         [to_rgb(color) for color in BOUNDARY_COLORS[:n_classes]]
     )
-    pale = 1 - 0.28 * (
-        1 - colors
-    )  # each class colour, mostly mixed with white
+    pale = 1 - 0.28 * (1 - colors)  # each class colour, mostly white
     ax.imshow(
         pale[classes],
         origin="lower",
