@@ -126,3 +126,25 @@ def test_draw_loss_curve_copes_with_a_loss_near_the_float64_limit(make_history):
         fig.savefig(io.BytesIO(), format="png")
     low, high = ax.get_ylim()
     assert low == 0.35 and high == 1e150
+
+
+def test_draw_network_puts_nodes_in_columns_and_joins_every_pair_of_layers():
+    ax = Figure().subplots()
+    forward = [["1", "2"], ["a", "b", "c"], ["y"]]
+    backward = [[None, None], ["d1", "d2", "d3"], ["dy"]]
+    plots.draw_network(ax, [2, 3, 1], forward=forward, backward=backward)
+    centres = {(x, y) for x, y in (
+        (float(line.get_xdata()[0]), float(line.get_ydata()[0]))
+        for line in ax.lines if line.get_marker() == "o")}
+    expected = {(0.0, 0.5), (0.0, -0.5), (1.6, 1.0), (1.6, 0.0), (1.6, -1.0), (3.2, 0.0)}
+    assert centres == expected
+    edges = [line for line in ax.lines if line.get_marker() != "o"]
+    assert len(edges) == 2 * 3 + 3 * 1
+    for edge in edges:  # every edge runs from one node centre to a node centre one column on
+        (x0, x1), (y0, y1) = edge.get_xdata(), edge.get_ydata()
+        assert (x0, y0) in expected and (x1, y1) in expected and x1 - x0 == pytest.approx(1.6)
+    above = {a.get_text(): a for a in ax.texts if a.get_gid() == "forward"}
+    below = {a.get_text(): a for a in ax.texts if a.get_gid() == "backward"}
+    assert set(above) == {"1", "2", "a", "b", "c", "y"} and set(below) == {"d1", "d2", "d3", "dy"}
+    assert all(a.xyann[1] > 0 and a.get_color() == plots.VALUE_COLOR for a in above.values())
+    assert all(a.xyann[1] < 0 and a.get_color() == plots.GRADIENT_COLOR for a in below.values())

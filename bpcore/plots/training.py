@@ -359,34 +359,25 @@ def draw_network(
                     fontsize=fontsize + 1,
                     zorder=4,
                 )
-            text = entry(forward, layer, node)
-            if text:
-                ax.annotate(
-                    text,
-                    (x, y),
-                    xytext=(0, offset),
-                    textcoords="offset points",
-                    ha="center",
-                    va="bottom",
-                    color=VALUE_COLOR,
-                    fontsize=fontsize,
-                    zorder=5,
-                    gid="forward",
-                )
-            text = entry(backward, layer, node)
-            if text:
-                ax.annotate(
-                    text,
-                    (x, y),
-                    xytext=(0, -offset),
-                    textcoords="offset points",
-                    ha="center",
-                    va="top",
-                    color=GRADIENT_COLOR,
-                    fontsize=fontsize,
-                    zorder=5,
-                    gid="backward",
-                )
+            # forward values above the node, gradients below it
+            for values, shift, va, colour, gid in (
+                (forward, offset, "bottom", VALUE_COLOR, "forward"),
+                (backward, -offset, "top", GRADIENT_COLOR, "backward"),
+            ):
+                text = entry(values, layer, node)
+                if text:
+                    ax.annotate(
+                        text,
+                        (x, y),
+                        xytext=(0, shift),
+                        textcoords="offset points",
+                        ha="center",
+                        va=va,
+                        color=colour,
+                        fontsize=fontsize,
+                        zorder=5,
+                        gid=gid,
+                    )
         caption = entry(layer_labels, layer)
         if caption:
             ax.text(
