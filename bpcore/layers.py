@@ -214,10 +214,8 @@ class Linear(Module):
         check_positive_int(out_features, "out_features")
         dtype = check_float_dtype(dtype)
         rng = np.random.default_rng(rng)
-        self.in_features, self.out_features = (
-            int(in_features),
-            int(out_features),
-        )
+        self.in_features = int(in_features)
+        self.out_features = int(out_features)
         scheme = _init.get_scheme(init)
         self.W = Parameter(
             scheme(self.in_features, self.out_features, rng, dtype), "W"
@@ -248,10 +246,11 @@ class Linear(Module):
                 f"{self!r} holds {weights} weights but got {given.dtype} "
                 f"input; {fix}"
             )
-        out = x @ self.W.data + self.b.data
         # NaN or inf in x reaches every output of its row (inf · 0 is NaN),
         # so checking the output also checks the input, and catches an
-        # overflow
+        # overflow: the check below reports both, NumPy need not warn
+        with np.errstate(over="ignore", invalid="ignore"):
+            out = x @ self.W.data + self.b.data
         if not np.isfinite(out).all():
             check_finite(x, f"input to {self!r}")
             raise NonFiniteError(

@@ -199,10 +199,9 @@ def fit(
         check_positive(clip_grad_norm, "clip_grad_norm")
     rng = np.random.default_rng(seed)
     parameters = model.parameters()
-    weights = [p for _, p in model.named_weights()]
-    history = History(
-        weight_names=[name for name, _ in model.named_weights()]
-    )
+    named_weights = model.named_weights()
+    weights = [p for _, p in named_weights]
+    history = History(weight_names=[name for name, _ in named_weights])
     norm_sums = np.zeros(len(weights))
 
     def record_and_clip():
