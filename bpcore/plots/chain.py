@@ -116,6 +116,19 @@ def draw_chain_diagram(ax, chain):
         )
 
 
+def _draw_tangent(ax, x, y, slope, *, half_width):
+    """The tangent at (x, y), ``half_width`` to each side, and the point."""
+    around = np.array([x - half_width, x + half_width])
+    ax.plot(
+        around,
+        y + slope * (around - x),
+        color=GRADIENT_COLOR,
+        lw=2,
+        gid="tangent",
+    )
+    ax.plot(x, y, "o", color="k", ms=6, zorder=3)
+
+
 def draw_chain_tangent(fig, x):
     """The chain rule at ``x`` for y = (2x² + 1)³ = f(g(h(x))).
 
@@ -131,15 +144,7 @@ def draw_chain_tangent(fig, x):
     )
     xs = np.linspace(-3.2, 3.2, 401)
     ax_curve.plot(xs, (2 * xs**2 + 1) ** 3, color=VALUE_COLOR, lw=2)
-    around = np.array([x - 0.5, x + 0.5])
-    ax_curve.plot(
-        around,
-        chain["y"] + chain["dy_dx"] * (around - x),
-        color=GRADIENT_COLOR,
-        lw=2,
-        gid="tangent",
-    )
-    ax_curve.plot(x, chain["y"], "o", color="k", ms=6, zorder=3)
+    _draw_tangent(ax_curve, x, chain["y"], chain["dy_dx"], half_width=0.5)
     ax_curve.set(xlim=(-3.2, 3.2), ylim=(-1000, 8000))
     ax_curve.set_xlabel("x", fontsize=EXPLORER_FONTSIZE)
     ax_curve.set_ylabel("y = (2x² + 1)³", fontsize=EXPLORER_FONTSIZE)
@@ -330,15 +335,7 @@ def draw_tiny_network(
         1, 2, gridspec_kw={"width_ratios": [1.1, 1]}
     )
     ax_loss.plot(axis, curve, color=VALUE_COLOR, lw=2)
-    around = np.array([w1 - 0.9, w1 + 0.9])
-    ax_loss.plot(
-        around,
-        here["loss"] + here["dL_dw1"] * (around - w1),
-        color=GRADIENT_COLOR,
-        lw=2,
-        gid="tangent",
-    )
-    ax_loss.plot(w1, here["loss"], "o", color="k", ms=6, zorder=3)
+    _draw_tangent(ax_loss, w1, here["loss"], here["dL_dw1"], half_width=0.9)
     top = 1.15 * float(curve.max())
     ax_loss.set(xlim=wlim, ylim=(-0.08 * top, top))
     ax_loss.set_xlabel("$w_1$", fontsize=EXPLORER_FONTSIZE)
