@@ -12,10 +12,14 @@ and in the static book, also offline.
 ...     ax.plot([0, 1], [0, lr])
 >>> explorer(draw, {"lr": [0.1, 0.5, 1.0]}, labels={"lr": "rate η"})
 
+Where widgets cannot be shown (a notebook JupyterLab does not trust yet, as
+after a download; Colab; GitHub), an explorer shows its starting figure.
+
 matplotlib and ipywidgets are imported inside the functions, so ``import
 bpcore`` needs only NumPy.
 """
 
+import base64
 import io
 import itertools
 from numbers import Real
@@ -119,6 +123,28 @@ def render_frames(draw, sliders, *, figsize=(6.4, 3.6), dpi=80):
     return frames
 
 
+def with_fallback(widget, text, png=None):
+    """Give ``widget`` what to show where widgets cannot be shown.
+
+    Its display then carries ``text`` in place of the widget's repr and,
+    given PNG bytes, that image too: a front end that cannot render the
+    widget shows the image, or else the text. Returns ``widget``.
+
+    Worked in :doc:`/chapters/08_digits`.
+    """
+    widget_bundle = widget._repr_mimebundle_
+
+    def bundle(**kwargs):
+        data = widget_bundle(**kwargs)
+        data["text/plain"] = text
+        if png is not None:
+            data["image/png"] = base64.b64encode(png).decode("ascii")
+        return data
+
+    widget._repr_mimebundle_ = bundle
+    return widget
+
+
 def explorer(
     draw,
     sliders,
@@ -138,7 +164,8 @@ def explorer(
     maps it to a format string such as ``"{:.2f}"`` or a callable for the
     readout, ``initial`` to the value it starts at (default: the first).
     With two sliders, the figures sit in nested stacks: the outer one
-    follows the first slider, every inner one the second.
+    follows the first slider, every inner one the second. Where widgets
+    cannot be shown, the explorer shows the figure it starts at.
 
     Taught in :doc:`/chapters/01_gradient_descent`.
     """
@@ -186,10 +213,13 @@ def explorer(
         widgets.jslink((slider, "index"), (box, "selected_index"))
         return box
 
+    inner = len(list(grid.values())[1]) if len(controls) == 2 else 1
+    start = controls[0].index * inner + (
+        controls[1].index if len(controls) == 2 else 0
+    )
     if len(controls) == 1:
         figure = stack(images, controls[0])
     else:
-        inner = len(list(grid.values())[1])
         figure = stack(
             [
                 stack(images[i : i + inner], controls[1])
@@ -199,4 +229,12 @@ def explorer(
         )
     box = widgets.VBox([*controls, figure])
     box.add_class("bpcore-explorer")
-    return box
+    shown = ", ".join(
+        f"{control.description} = {control.options[control.index][0]}"
+        for control in controls
+    )
+    return with_fallback(
+        box,
+        f"explorer at {shown} (its slider needs a widget view)",
+        png=images[start].value,
+    )

@@ -6,8 +6,11 @@ Usage (from anywhere)::
     python scripts/execute_notebooks.py chapters/01_gradient_descent.ipynb
 
 Before running a chapter, its first cell is made the Colab bootstrap (tag
-``remove-cell``), which installs bpcore from the repository named in ``_config.yml``
-when it is missing; the cell is inserted if the chapter has none. The kernel runs in
+``remove-cell``, source in ``scripts/bootstrap_cell.py``), which installs bpcore from
+the repository named in ``_config.yml`` when it is missing; the cell is inserted if the
+chapter has none. The cells of each exercise's solution get the metadata that collapses
+them in JupyterLab, and a note above the first explorer tells JupyterLab and Colab
+readers how to make it move. The kernel runs in
 ``chapters/``, so relative paths in a chapter work as they do in Jupyter. The notebook
 is saved with its outputs and the state of every widget, so the sliders also work in
 the built HTML book and a reader sees every result before running anything.
@@ -15,6 +18,7 @@ the built HTML book and a reader sees every result before running anything.
 
 import argparse
 import os
+import re
 import time
 from pathlib import Path
 
@@ -26,7 +30,18 @@ ROOT = Path(__file__).resolve().parent.parent
 CHAPTERS = ROOT / "chapters"
 CELL_TIMEOUT = 120  # seconds
 BOOTSTRAP_TAG = "remove-cell"
-BOOTSTRAP_START = "try:\n    import bpcore\n"
+BOOTSTRAP = Path(__file__).with_name("bootstrap_cell.py")
+EXERCISE_LABEL = re.compile(r"^```\{exercise\}.*\n:label: (\S+)", re.M)
+SOLUTION_START = re.compile(r"^```\{solution-start\} (?P<label>\S+)", re.M)
+SOLUTION_END = "```{solution-end}"
+SOLUTION_COMMENT = re.compile(r"\A[#%] Solution to Exercise \d+\.\d+\n")
+HIDDEN = ("source_hidden", "outputs_hidden")  # JupyterLab's collapsed input, output
+NOTE_TAG = "explorer-note"
+EXPLORER_NOTE = (
+    "**In JupyterLab or Colab**, until the notebook has run on your computer, each "
+    "explorer shows only the figure it starts at. Run it (*Run ▸ Run All Cells*) and the "
+    "sliders move; in JupyterLab, *Trust Notebook* in the command palette (*View ▸ "
+    "Commands*) brings the stored explorers back to life without running anything.")
 
 # One BLAS thread: faster for the chapters' small matrices, and the same setting as the
 # test run (chapters/conftest.py), which the kernels inherit.
@@ -34,18 +49,17 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 
 def bootstrap_source():
-    """The first cell of every chapter: install bpcore from the repository when missing."""
+    """The first cell of every chapter (scripts/bootstrap_cell.py): install bpcore from
+    the repository named in _config.yml when it is missing, or say what to do."""
     url = yaml.safe_load((ROOT / "_config.yml").read_text())["repository"]["url"]
-    return (BOOTSTRAP_START
-            + "except ImportError:  # e.g. on Colab: install the book's package from its "
-              "repository\n"
-            + f'    %pip install --quiet "bpcore @ git+{url}"')
+    return BOOTSTRAP.read_text().strip().replace("{repository}", url)
 
 
 def write_bootstrap(notebook):
     """Make the notebook's first cell the bootstrap cell, inserting it if absent."""
     cells = notebook.cells
-    if cells and cells[0].cell_type == "code" and cells[0].source.startswith(BOOTSTRAP_START):
+    if cells and cells[0].cell_type == "code" and BOOTSTRAP_TAG in cells[0].metadata.get(
+            "tags", []):
         cells[0].source = bootstrap_source()
         cells[0].metadata["tags"] = [BOOTSTRAP_TAG]
     else:
@@ -53,10 +67,66 @@ def write_bootstrap(notebook):
                                                   metadata={"tags": [BOOTSTRAP_TAG]}))
 
 
+def hide_solutions(notebook, chapter):
+    """Collapse each solution's cells in JupyterLab, after the one that opens it.
+
+    A solution runs from its ``solution-start`` cell to its ``solution-end`` cell. The
+    book folds it whole; jupyterlab-myst renders each cell on its own, so it folds only
+    the opening cell (the "Solution to Exercise ..." header). The cells after it get the
+    metadata JupyterLab collapses a cell by: ``jupyter.source_hidden``, and for code
+    ``outputs_hidden`` too. A collapsed cell shows its first line, so each starts with
+    a comment that names the solution (``# ...`` in code, MyST's ``% ...`` in text)
+    instead of giving it away. Every other cell loses both.
+    """
+    exercises = [match for cell in notebook.cells if cell.cell_type == "markdown"
+                 for match in EXERCISE_LABEL.findall(cell.source)]
+    solution = None
+    for cell in notebook.cells:
+        jupyter = cell.metadata.pop("jupyter", {})
+        for key in HIDDEN:
+            jupyter.pop(key, None)
+        cell.source = SOLUTION_COMMENT.sub("", cell.source, count=1)
+        if solution:
+            jupyter.update(dict.fromkeys(
+                HIDDEN if cell.cell_type == "code" else HIDDEN[:1], True))
+            mark = "#" if cell.cell_type == "code" else "%"
+            cell.source = f"{mark} {solution}\n{cell.source}"
+        if jupyter:
+            cell.metadata["jupyter"] = jupyter
+        if start := SOLUTION_START.search(cell.source):
+            solution = (f"Solution to Exercise {chapter}."
+                        f"{exercises.index(start['label']) + 1}")
+        elif SOLUTION_END in cell.source:
+            if cell.source.split(SOLUTION_END, 1)[1].strip() != "```":
+                raise ValueError(f"text after the end of a solution: {cell.source[-200:]}")
+            solution = None
+
+
+def write_explorer_note(notebook):
+    """Put the note for JupyterLab and Colab readers above the first explorer.
+
+    The note (tag ``remove-cell``: the book, whose sliders always move, leaves it out)
+    keeps its cell where it already stands; a chapter without an explorer gets none.
+    """
+    notes = [cell for cell in notebook.cells if NOTE_TAG in cell.metadata.get("tags", [])]
+    cells = [cell for cell in notebook.cells if cell not in notes]
+    for index, cell in enumerate(cells):
+        if cell.cell_type == "code" and "explorer(" in cell.source:
+            note = notes[0] if notes else nbformat.v4.new_markdown_cell(
+                metadata={"tags": [BOOTSTRAP_TAG, NOTE_TAG]})
+            note.source = EXPLORER_NOTE
+            cells.insert(index, note)
+            break
+    notebook.cells = cells
+
+
 def execute(path):
-    """Write the bootstrap cell, run the notebook from a fresh kernel, save it in place."""
+    """Write the bootstrap cell and the solutions' metadata, run the notebook from a
+    fresh kernel, save it in place."""
     notebook = nbformat.read(path, as_version=4)
     write_bootstrap(notebook)
+    hide_solutions(notebook, int(path.name[:2]))
+    write_explorer_note(notebook)
     client = NotebookClient(notebook, timeout=CELL_TIMEOUT, kernel_name="python3",
                             resources={"metadata": {"path": str(CHAPTERS)}},
                             store_widget_state=True, record_timing=False)

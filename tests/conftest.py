@@ -3,12 +3,14 @@
 Test files import the plain helpers as ``from tests.conftest import ...`` (tests/ is a package:
 a bare ``conftest`` can be chapters/conftest.py when both folders are collected). The book's
 local Sphinx extensions in _ext/ import as in the build (Jupyter Book puts that folder on
-sys.path), so tests use the same checks the build runs."""
+sys.path), so tests use the same checks the build runs, and scripts/ too, so they check what
+the scripts write."""
 
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "_ext"))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scripts"))
 
 
 import numpy as np  # noqa: E402
@@ -17,6 +19,10 @@ from hypothesis import settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
 import bpcore  # noqa: E402
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
 from bpcore.gradcheck import STEP, TOLERANCE, numerical_gradient, relative_error  # noqa: E402
 
 #: Hypothesis settings of the property tests (test_gradcheck, test_value): reproducible, and
@@ -239,3 +245,18 @@ class LinearTransposed(bpcore.Linear):
     def backward(self, grad_output, input_grad=True):
         super().backward(grad_output, input_grad=False)
         return grad_output @ self.W.data if input_grad else None
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Headless Debian Chromium, driven by Playwright."""
+    if not CHROMIUM.exists():
+        pytest.fail(f"Chromium is missing at {CHROMIUM}: install Debian's chromium package "
+                    "(apt-get install chromium); the browser test cannot run without it",
+                    pytrace=False)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()

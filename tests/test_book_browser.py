@@ -30,9 +30,6 @@ SOURCES = ("chapters", "backmatter", "_ext", "intro.md", "_config.yml", "_toc.ym
            "references.bib", "references.md", "bpcore", "_vendor")
 BUILD = (str(Path(sys.executable).parent / "jupyter-book"), "build", ".", "--warningiserror",
          "--keep-going")
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
 TIMEOUT_MS = 20_000
 WIDGET_STATE = re.compile(
     r'<script type="application/vnd\.jupyter\.widget-(state|view)\+json">(.*?)</script>', re.S)
@@ -114,21 +111,6 @@ def server(book):
     yield f"http://127.0.0.1:{httpd.server_port}/"
     httpd.shutdown()
     httpd.server_close()
-
-
-@pytest.fixture(scope="session")
-def browser():
-    """Headless Debian Chromium, driven by Playwright."""
-    if not CHROMIUM.exists():
-        pytest.fail(f"Chromium is missing at {CHROMIUM}: install Debian's chromium package "
-                    "(apt-get install chromium); the browser test cannot run without it",
-                    pytrace=False)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture(scope="session")

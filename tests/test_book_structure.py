@@ -1,8 +1,12 @@
 """The book's structure: chapters and table of contents agree, and every chapter is stored
-executed, opens with the Colab bootstrap cell and carries the state of its widgets (which the
-build checks too, with _ext/widget_state.py)."""
+executed, opens with the Colab bootstrap cell, carries the state of its widgets (which the
+build checks too, with _ext/widget_state.py) and reads well in JupyterLab: solutions
+collapsed, citations as links whose text the bibliography confirms, no role JupyterLab
+cannot resolve. Binder's pinned environment agrees with requirements.txt."""
 
+import copy
 import json
+import re
 import subprocess
 import sys
 import uuid
@@ -10,7 +14,15 @@ from pathlib import Path
 
 import nbformat
 import pytest
-import yaml
+from execute_notebooks import (
+    NOTE_TAG,
+    bootstrap_source,
+    hide_solutions,
+    write_explorer_note,
+)
+from notebook_citations import citation_problems
+from packaging.requirements import Requirement
+from pybtex.database import parse_file
 from sphinx_external_toc.parsing import parse_toc_yaml
 from widget_state import WIDGET_STATE, WIDGET_VIEW, stale_widget_views
 
@@ -20,13 +32,10 @@ WITH_EXPLORERS = ROOT / "chapters" / "01_gradient_descent.ipynb"  # two slider e
 JUPYTER_BOOK = str(Path(sys.executable).parent / "jupyter-book")
 
 
-def bootstrap_source():
-    """The first cell every chapter must have, for the repository named in _config.yml."""
-    url = yaml.safe_load((ROOT / "_config.yml").read_text())["repository"]["url"]
-    return ("try:\n"
-            "    import bpcore\n"
-            "except ImportError:  # e.g. on Colab: install the book's package from its repository\n"
-            f'    %pip install --quiet "bpcore @ git+{url}"')
+BOOK_ONLY = {"jupyter-book", "sphinx-exercise"}  # requirements.txt's tools for the build
+# roles JupyterLab renders from the notebook alone: {numref} to a label in the same
+# chapter, {ref} that gives its text; citations are links (see _ext/notebook_citations.py)
+ROLE = re.compile(r"\{([\w:-]+)\}`([^`]*)`")
 
 
 def chapter_id(path):
@@ -47,6 +56,65 @@ def test_chapter_opens_with_the_bootstrap_cell(path):
     assert first.cell_type == "code"
     assert first.source == bootstrap_source(), "run scripts/execute_notebooks.py on it"
     assert first.metadata.get("tags") == ["remove-cell"]
+    assert "bpcore-authors/backprop-book" in first.source  # the URL from _config.yml
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=chapter_id)
+def test_solutions_are_collapsed_for_jupyterlab(path):
+    notebook = nbformat.read(path, as_version=4)
+    written = copy.deepcopy(notebook)
+    hide_solutions(written, int(path.name[:2]))
+    write_explorer_note(written)
+    assert written.cells == notebook.cells, "run scripts/execute_notebooks.py on it"
+    starts = [i for i, cell in enumerate(notebook.cells) if "{solution-start}" in cell.source]
+    assert starts, "a chapter without solutions"
+    for i in starts:  # the header stays visible, the cell after it is collapsed
+        assert "jupyter" not in notebook.cells[i].metadata
+        after = notebook.cells[i + 1]
+        assert after.metadata["jupyter"]["source_hidden"]
+        assert after.source.startswith(("# Solution to Exercise", "% Solution to Exercise"))
+    explorers = [i for i, cell in enumerate(notebook.cells) if "explorer(" in cell.source
+                 and cell.cell_type == "code"]
+    notes = [i for i, cell in enumerate(notebook.cells)
+             if NOTE_TAG in cell.metadata.get("tags", [])]
+    assert notes == [i - 1 for i in explorers[:1]], "the note goes above the first explorer"
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=chapter_id)
+def test_chapter_cites_and_refers_as_jupyterlab_can_show(path):
+    entries = parse_file(ROOT / "references.bib").entries
+    notebook = nbformat.read(path, as_version=4)
+    labels = {label for cell in notebook.cells for label in
+              re.findall(r"^:label: (\S+)|^\((\S+)\)=", cell.source, re.M) for label in label}
+    for cell in notebook.cells:
+        if cell.cell_type != "markdown":
+            continue
+        assert not citation_problems(cell.source, entries), citation_problems(cell.source,
+                                                                              entries)
+        for role, target in ROLE.findall(cell.source):
+            assert role in ("numref", "ref"), f"{{{role}}}`{target}` shows raw in JupyterLab"
+            if role == "numref":
+                assert target in labels, f"{{numref}}`{target}` is in another chapter"
+            else:
+                assert "<" in target, f"{{ref}}`{target}` needs its text for JupyterLab"
+
+
+def test_binder_pins_what_requirements_allow_and_nothing_for_the_book():
+    ranges = [Requirement(line) for line in (ROOT / "requirements.txt").read_text().splitlines()
+              if line and not line.startswith(("#", "-"))]
+    pins = {}
+    for line in (ROOT / "binder" / "requirements.txt").read_text().splitlines():
+        if line and not line.startswith("#"):
+            name, version = line.split("==")
+            pins[name.lower().replace("_", "-")] = version
+    for requirement in ranges:
+        name = requirement.name.lower().replace("_", "-")
+        if name in BOOK_ONLY:
+            assert name not in pins, f"binder installs {name}, which only builds the book"
+        else:
+            assert requirement.specifier.contains(pins[name]), (requirement, pins[name])
+    assert not {name for name in pins if name.startswith("sphinx")}
+    assert "bpcore" not in pins  # binder/postBuild installs it from the checkout
 
 
 @pytest.mark.parametrize("path", CHAPTERS, ids=chapter_id)

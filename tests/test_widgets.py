@@ -1,9 +1,15 @@
-"""Tests of bpcore.widgets: the frames, the explorer's structure and its links, the errors."""
+"""Tests of bpcore.widgets: the frames, the explorer's structure and its links, what it shows
+where widgets cannot be shown, the errors."""
+
+import base64
 
 import ipywidgets
 import pytest
+from IPython.core.formatters import DisplayFormatter
 
-from bpcore.widgets import explorer, render_frames
+from bpcore.widgets import explorer, render_frames, with_fallback
+
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 
 
 def draw_text(fig, **values):
@@ -90,6 +96,36 @@ def test_two_slider_explorer_nests_stacks_and_links_each_inner_one():
         assert (ref(second, "index"), ref(inner, "selected_index")) in links()
         for j, image in enumerate(inner.children):
             assert image.value == render_frames(draw_text, {"a": [a[i]], "b": [b[j]]})[0]
+
+
+def displayed(widget):
+    """The mime bundle IPython sends to the front end for ``widget``."""
+    data, _ = DisplayFormatter().format(widget)
+    return data
+
+
+@pytest.mark.parametrize("sliders, initial, frame", [
+    ({"lr": [0.01, 0.1, 1.0]}, {"lr": 0.1}, 1),
+    ({"a": [1, 2, 3], "b": ["x", "y"]}, {"a": 3, "b": "x"}, 4),
+    ({"a": [1, 2, 3], "b": ["x", "y"]}, {}, 0),
+])
+def test_explorer_shows_its_starting_figure_where_widgets_cannot_be(sliders, initial, frame):
+    labels = {"lr": "rate η"} if "lr" in sliders else {}
+    data = displayed(explorer(draw_text, sliders, initial=initial, labels=labels))
+    assert WIDGET_VIEW in data  # the book and a trusted notebook show the widget
+    assert base64.b64decode(data["image/png"]) == render_frames(draw_text, sliders)[frame]
+    shown = {**{name: values[0] for name, values in sliders.items()}, **initial}
+    assert data["text/plain"] == ("explorer at " + ", ".join(
+        f"{labels.get(name, name)} = {value}" for name, value in shown.items())
+        + " (its slider needs a widget view)")
+
+
+def test_with_fallback_replaces_the_repr_and_keeps_the_widget():
+    bar = ipywidgets.IntProgress(max=5)
+    assert with_fallback(bar, "a progress bar") is bar
+    data = displayed(bar)
+    assert data["text/plain"] == "a progress bar" and "image/png" not in data
+    assert data[WIDGET_VIEW]["model_id"] == bar.model_id
 
 
 @pytest.mark.parametrize("sliders, message", [
