@@ -31,10 +31,11 @@ CHAPTERS = ROOT / "chapters"
 CELL_TIMEOUT = 120  # seconds
 BOOTSTRAP_TAG = "remove-cell"
 BOOTSTRAP = Path(__file__).with_name("bootstrap_cell.py")
-EXERCISE_LABEL = re.compile(r"^```\{exercise\}.*\n:label: (\S+)", re.M)
-SOLUTION_START = re.compile(r"^```\{solution-start\} (?P<label>\S+)", re.M)
+SOLUTION_START = "```{solution-start}"
 SOLUTION_END = "```{solution-end}"
-SOLUTION_COMMENT = re.compile(r"\A[#%] Solution to Exercise \d+\.\d+\n")
+# a collapsed cell's first line (not "Exercise 2.1": JupyterLab numbers exercises 1, 2, ...)
+SOLUTION_LINE = "Solution, continued"
+SOLUTION_COMMENT = re.compile(rf"\A[#%] {SOLUTION_LINE}\n")
 HIDDEN = ("source_hidden", "outputs_hidden")  # JupyterLab's collapsed input, output
 NOTE_TAG = "explorer-note"
 EXPLORER_NOTE = (
@@ -67,7 +68,7 @@ def write_bootstrap(notebook):
                                                   metadata={"tags": [BOOTSTRAP_TAG]}))
 
 
-def hide_solutions(notebook, chapter):
+def hide_solutions(notebook):
     """Collapse each solution's cells in JupyterLab, after the one that opens it.
 
     A solution runs from its ``solution-start`` cell to its ``solution-end`` cell. The
@@ -75,12 +76,10 @@ def hide_solutions(notebook, chapter):
     the opening cell (the "Solution to Exercise ..." header). The cells after it get the
     metadata JupyterLab collapses a cell by: ``jupyter.source_hidden``, and for code
     ``outputs_hidden`` too. A collapsed cell shows its first line, so each starts with
-    a comment that names the solution (``# ...`` in code, MyST's ``% ...`` in text)
-    instead of giving it away. Every other cell loses both.
+    a comment that says so (``# ...`` in code, MyST's ``% ...`` in text) instead of
+    giving the answer away. Every other cell loses both.
     """
-    exercises = [match for cell in notebook.cells if cell.cell_type == "markdown"
-                 for match in EXERCISE_LABEL.findall(cell.source)]
-    solution = None
+    solution = False
     for cell in notebook.cells:
         jupyter = cell.metadata.pop("jupyter", {})
         for key in HIDDEN:
@@ -90,16 +89,15 @@ def hide_solutions(notebook, chapter):
             jupyter.update(dict.fromkeys(
                 HIDDEN if cell.cell_type == "code" else HIDDEN[:1], True))
             mark = "#" if cell.cell_type == "code" else "%"
-            cell.source = f"{mark} {solution}\n{cell.source}"
+            cell.source = f"{mark} {SOLUTION_LINE}\n{cell.source}"
         if jupyter:
             cell.metadata["jupyter"] = jupyter
-        if start := SOLUTION_START.search(cell.source):
-            solution = (f"Solution to Exercise {chapter}."
-                        f"{exercises.index(start['label']) + 1}")
+        if SOLUTION_START in cell.source:
+            solution = True
         elif SOLUTION_END in cell.source:
             if cell.source.split(SOLUTION_END, 1)[1].strip() != "```":
                 raise ValueError(f"text after the end of a solution: {cell.source[-200:]}")
-            solution = None
+            solution = False
 
 
 def write_explorer_note(notebook):
@@ -125,7 +123,7 @@ def execute(path):
     fresh kernel, save it in place."""
     notebook = nbformat.read(path, as_version=4)
     write_bootstrap(notebook)
-    hide_solutions(notebook, int(path.name[:2]))
+    hide_solutions(notebook)
     write_explorer_note(notebook)
     client = NotebookClient(notebook, timeout=CELL_TIMEOUT, kernel_name="python3",
                             resources={"metadata": {"path": str(CHAPTERS)}},

@@ -147,7 +147,7 @@ def check_cells(page, notebook):
             f"a citation key shows in {where}"
         if hidden:
             assert not view["input"] and view["placeholder"].startswith(
-                ("# Solution to Exercise", "% Solution to Exercise")), \
+                ("# Solution, continued", "% Solution, continued")), \
                 f"solution {where} is not collapsed: {view}"
             assert not view["outputs"], f"solution {where} shows its output"
         for output in view["outputs"]:
