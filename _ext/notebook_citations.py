@@ -42,6 +42,11 @@ def citation_text(entries, keys, parenthetical):
                      for key in keys)
 
 
+def parenthetical(match):
+    """Whether a citation link stands in parentheses: its text opens with one."""
+    return match["text"].startswith("(")
+
+
 def citation_problems(markdown, entries):
     """Each citation link in ``markdown`` whose keys or text are wrong, as a message."""
     problems = []
@@ -51,7 +56,7 @@ def citation_problems(markdown, entries):
         if unknown:
             problems.append(f"{match[0]}: {', '.join(unknown)} not in references.bib")
             continue
-        expected = citation_text(entries, keys, match["text"].startswith("("))
+        expected = citation_text(entries, keys, parenthetical(match))
         if " ".join(match["text"].split()) != expected:
             problems.append(f"{match[0]}: the bibliography says [{expected}]")
     return problems
@@ -59,7 +64,7 @@ def citation_problems(markdown, entries):
 
 def role(match):
     """The role a citation link stands for."""
-    kind = "p" if match["text"].startswith("(") else "t"
+    kind = "p" if parenthetical(match) else "t"
     return f"{{cite:{kind}}}`{match['keys']}`"
 
 

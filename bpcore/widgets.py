@@ -213,13 +213,12 @@ def explorer(
         widgets.jslink((slider, "index"), (box, "selected_index"))
         return box
 
-    inner = len(list(grid.values())[1]) if len(controls) == 2 else 1
-    start = controls[0].index * inner + (
-        controls[1].index if len(controls) == 2 else 0
-    )
     if len(controls) == 1:
         figure = stack(images, controls[0])
+        start = controls[0].index
     else:
+        inner = len(list(grid.values())[1])
+        start = controls[0].index * inner + controls[1].index
         figure = stack(
             [
                 stack(images[i : i + inner], controls[1])

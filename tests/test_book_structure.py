@@ -22,6 +22,7 @@ from execute_notebooks import (
 )
 from notebook_citations import citation_problems
 from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
 from pybtex.database import parse_file
 from sphinx_external_toc.parsing import parse_toc_yaml
 from widget_state import WIDGET_STATE, WIDGET_VIEW, stale_widget_views
@@ -106,9 +107,9 @@ def test_binder_pins_what_requirements_allow_and_nothing_for_the_book():
     for line in (ROOT / "binder" / "requirements.txt").read_text().splitlines():
         if line and not line.startswith("#"):
             name, version = line.split("==")
-            pins[name.lower().replace("_", "-")] = version
+            pins[canonicalize_name(name)] = version
     for requirement in ranges:
-        name = requirement.name.lower().replace("_", "-")
+        name = canonicalize_name(requirement.name)
         if name in BOOK_ONLY:
             assert name not in pins, f"binder installs {name}, which only builds the book"
         else:

@@ -29,6 +29,7 @@ CHAPTERS = sorted((ROOT / "chapters").glob("*.ipynb"))
 SCREENSHOTS = ROOT / "_build" / "screenshots-lab"
 TOKEN = "bpcore-lab-test"
 TIMEOUT_MS = 60_000
+BIB_KEYS = set(parse_file(ROOT / "references.bib").entries)
 SETTINGS = {  # every cell in the page (no windowing), no news pop-up
     "@jupyterlab/notebook-extension/tracker.jupyterlab-settings": {"windowingMode": "none"},
     "@jupyterlab/apputils-extension/notification.jupyterlab-settings": {
@@ -111,16 +112,18 @@ def screenshots():
 
 
 def open_chapter(browser, lab, path):
-    """A page showing the chapter in JupyterLab, every cell rendered; its console errors."""
+    """A page showing the chapter in JupyterLab, every cell rendered; its console errors;
+    the notebook as stored."""
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     errors = []
     page.on("pageerror", lambda error: errors.append(str(error)))
     # a workspace of its own, reset: no tab left open by another test
     page.goto(f"{lab}/lab/workspaces/{path.stem}/tree/chapters/{path.name}"
               f"?reset&token={TOKEN}")
-    cells = len(nbformat.read(path, as_version=4).cells)
+    notebook = nbformat.read(path, as_version=4)
     page.wait_for_function(
-        f"() => document.querySelectorAll('.jp-Notebook .jp-Cell').length === {cells}",
+        "() => document.querySelectorAll('.jp-Notebook .jp-Cell').length"
+        f" === {len(notebook.cells)}",
         timeout=TIMEOUT_MS)
     page.wait_for_function(  # jupyterlab-myst has rendered every Markdown cell shown
         "() => [...document.querySelectorAll('.jp-MarkdownCell')].every(cell =>"
@@ -128,12 +131,11 @@ def open_chapter(browser, lab, path):
         " || cell.querySelector('.myst'))",
         timeout=TIMEOUT_MS)
     page.wait_for_timeout(1000)
-    return page, errors
+    return page, errors, notebook
 
 
 def check_cells(page, notebook):
     """Compare what each cell shows with what the notebook says it should."""
-    bib_keys = set(parse_file(ROOT / "references.bib").entries)
     shown = page.evaluate(CELL_TEXTS)
     assert len(shown) == len(notebook.cells)
     for cell, view in zip(notebook.cells, shown, strict=True):
@@ -143,7 +145,7 @@ def check_cells(page, notebook):
         if cell.cell_type == "markdown" and not hidden:
             assert view["rendered"], f"{where} is not rendered"
         assert not RAW_MYST.search(text), f"raw MyST in {where}: {text[:300]!r}"
-        assert not bib_keys & set(re.findall(r"[a-z]+\d{4}\w*", text)), \
+        assert not BIB_KEYS & set(re.findall(r"[a-z]+\d{4}\w*", text)), \
             f"a citation key shows in {where}"
         if hidden:
             assert not view["input"] and view["placeholder"].startswith(
@@ -160,9 +162,9 @@ def check_cells(page, notebook):
 
 @pytest.mark.parametrize("path", CHAPTERS, ids=lambda path: path.name)
 def test_chapter_reads_in_jupyterlab_before_it_runs(browser, lab, screenshots, path):
-    page, errors = open_chapter(browser, lab, path)
+    page, errors, notebook = open_chapter(browser, lab, path)
     try:
-        check_cells(page, nbformat.read(path, as_version=4))
+        check_cells(page, notebook)
         assert not errors, errors
         page.screenshot(path=screenshots / f"{path.stem}-top.png")
         solution = page.locator(".jp-InputPlaceholder").first
@@ -177,8 +179,7 @@ def test_chapter_reads_in_jupyterlab_before_it_runs(browser, lab, screenshots, p
 
 
 def test_chapter_runs_in_jupyterlab_and_its_slider_moves(browser, lab, screenshots):
-    path = CHAPTERS[0]
-    page, errors = open_chapter(browser, lab, path)
+    page, errors, _ = open_chapter(browser, lab, CHAPTERS[0])
     try:
         page.wait_for_function("() => window.jupyterapp?.commands", timeout=TIMEOUT_MS)
         # clear the stored outputs first, so that a count means this run executed the cell
