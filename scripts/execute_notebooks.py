@@ -13,16 +13,23 @@ them in JupyterLab, and a note above the first explorer tells JupyterLab and Col
 readers how to make it move. The kernel runs in
 ``chapters/``, so relative paths in a chapter work as they do in Jupyter. The notebook
 is saved with its outputs and the state of every widget, so the sliders also work in
-the built HTML book and a reader sees every result before running anything.
+the built HTML book and a reader sees every result before running anything. Its
+metadata records the run (``execution_statistics``: the time it took, the date, the
+versions of Python and the packages, the BLAS library and the kernel and thread count
+it chose), which the book's execution-statistics page tabulates.
 """
 
 import argparse
+import datetime
+import importlib.metadata
 import os
+import platform
 import re
 import time
 from pathlib import Path
 
 import nbformat
+import threadpoolctl
 import yaml
 from nbclient import NotebookClient
 
@@ -31,6 +38,8 @@ CHAPTERS = ROOT / "chapters"
 CELL_TIMEOUT = 120  # seconds
 BOOTSTRAP_TAG = "remove-cell"
 BOOTSTRAP = Path(__file__).with_name("bootstrap_cell.py")
+# the packages whose versions a run records (the kernel runs in this environment)
+PACKAGES = ("bpcore", "numpy", "matplotlib", "ipywidgets", "scikit-learn")
 SOLUTION_START = "```{solution-start}"
 SOLUTION_END = "```{solution-end}"
 # a collapsed cell's first line (not "Exercise 2.1": JupyterLab numbers exercises 1, 2, ...)
@@ -118,6 +127,22 @@ def write_explorer_note(notebook):
     notebook.cells = cells
 
 
+def environment():
+    """What a run's numbers depend on: Python, the packages, the BLAS and its kernel."""
+    import numpy  # noqa: F401 - loads the BLAS library that threadpoolctl reports
+
+    blas = next((info for info in threadpoolctl.threadpool_info()
+                 if info["user_api"] == "blas"), {})
+    return {
+        "python": platform.python_version(),
+        "packages": {name: importlib.metadata.version(name) for name in PACKAGES},
+        "blas": f"{blas.get('internal_api', 'unknown')} {blas.get('version', '')}".strip(),
+        "blas_kernel": blas.get("architecture", "unknown"),
+        "blas_threads": os.environ["OPENBLAS_NUM_THREADS"],
+        "machine": f"{platform.system()} {platform.machine()}",
+    }
+
+
 def execute(path):
     """Write the bootstrap cell and the solutions' metadata, run the notebook from a
     fresh kernel, save it in place."""
@@ -128,7 +153,11 @@ def execute(path):
     client = NotebookClient(notebook, timeout=CELL_TIMEOUT, kernel_name="python3",
                             resources={"metadata": {"path": str(CHAPTERS)}},
                             store_widget_state=True, record_timing=False)
+    start = time.perf_counter()
     client.execute()
+    notebook.metadata["execution_statistics"] = {
+        "seconds": round(time.perf_counter() - start, 1),
+        "date": datetime.date.today().isoformat(), **environment()}
     nbformat.write(notebook, path)
 
 
@@ -139,10 +168,9 @@ def main():
                         help="notebooks to execute (default: every chapters/*.ipynb)")
     paths = parser.parse_args().notebooks or sorted(CHAPTERS.glob("*.ipynb"))
     for path in paths:
-        start = time.perf_counter()
         execute(path)
-        print(f"{path}: {time.perf_counter() - start:.1f} s, "
-              f"{path.stat().st_size / 1e3:.0f} kB")
+        seconds = nbformat.read(path, as_version=4).metadata.execution_statistics.seconds
+        print(f"{path}: {seconds:.1f} s, {path.stat().st_size / 1e3:.0f} kB")
 
 
 if __name__ == "__main__":

@@ -132,9 +132,7 @@ def test_page_works_offline(browser, base, screenshots, name):
     html_file = HTML / f"{name}.html"
     assert html_file.exists(), f"{name} is in _toc.yml but was not built"
     shots = screenshots / name.replace("/", "-") if base.startswith("http:") else None
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    # The theme reads its colour mode from localStorage and complains when there is none.
-    context.add_init_script("localStorage.setItem('mode', 'light')")
+    context = browser.new_context(viewport={"width": 1280, "height": 900})  # a first visit
     page, problems = watched_page(context, base)
     try:
         page.goto(base + f"{name}.html")
