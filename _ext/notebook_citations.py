@@ -14,23 +14,14 @@ import json
 import re
 from pathlib import Path
 
+from bibliography_style import authors
 from pybtex.database import parse_file
-from pybtex.richtext import Text
 from sphinx.util import logging
 
 CITATION = re.compile(
     r"\[(?P<text>[^\]]+)\]\(cite:(?P<keys>[\w-]+(?:,[\w-]+)*)\)")
 
 logger = logging.getLogger(__name__)
-
-
-def authors(entry):
-    """The authors as cited: one or two surnames, or the first with et al."""
-    surnames = [Text.from_latex(" ".join(person.last_names)).render_as("text")
-                for person in entry.persons["author"]]
-    if len(surnames) > 2:
-        return f"{surnames[0]} et al."
-    return " and ".join(surnames)
 
 
 def citation_text(entries, keys, parenthetical):
