@@ -33,7 +33,8 @@ WITH_EXPLORERS = ROOT / "chapters" / "01_gradient_descent.ipynb"  # two slider e
 JUPYTER_BOOK = str(Path(sys.executable).parent / "jupyter-book")
 
 
-BOOK_ONLY = {"jupyter-book", "sphinx-exercise"}  # requirements.txt's tools for the build
+# requirements.txt's tools for the build
+BOOK_ONLY = {"jupyter-book", "sphinx-exercise", "sphinx-book-theme", "pydata-sphinx-theme"}
 # roles JupyterLab renders from the notebook alone: {numref} to a label in the same
 # chapter, {ref} that gives its text; citations are links (see _ext/notebook_citations.py)
 ROLE = re.compile(r"\{([\w:-]+)\}`([^`]*)`")
