@@ -15,15 +15,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scripts"))
 
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
+from built_book import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 from hypothesis import settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
 import bpcore  # noqa: E402
 from bpcore.gradcheck import STEP, TOLERANCE, numerical_gradient, relative_error  # noqa: E402
-
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
 
 #: Hypothesis settings of the property tests (test_gradcheck, test_value): reproducible, and
 #: without a deadline (a gradient check of a deep network can take a while).

@@ -12,27 +12,26 @@ first shown, and each page's first explorer before and after its slider moves.
 import functools
 import http.server
 import json
-import re
 import shutil
-import subprocess
-import sys
 import threading
 import time
-from pathlib import Path
 
 import pytest
-from sphinx_external_toc.parsing import parse_toc_yaml
+from built_book import (
+    HTML,
+    PAGES,
+    ROOT,
+    VISIBLE_FIGURES,
+    build,
+    explorer_count,
+    is_stale,
+    wait_for_explorers,
+    wait_for_maths,
+    wait_for_one_figure,
+)
 
-ROOT = Path(__file__).resolve().parent.parent
-HTML = ROOT / "_build" / "html"
 SCREENSHOTS = ROOT / "_build" / "screenshots"
-SOURCES = ("chapters", "backmatter", "_ext", "intro.md", "_config.yml", "_toc.yml",
-           "references.bib", "references.md", "bpcore", "_vendor")
-BUILD = (str(Path(sys.executable).parent / "jupyter-book"), "build", ".", "--warningiserror",
-         "--keep-going")
 TIMEOUT_MS = 20_000
-WIDGET_STATE = re.compile(
-    r'<script type="application/vnd\.jupyter\.widget-(state|view)\+json">(.*?)</script>', re.S)
 
 MATHS_REPORT = """() => {
     const maths = [...document.querySelectorAll('.math')];
@@ -51,46 +50,17 @@ WIDE_SOURCE = """() => [...document.querySelectorAll('.cell_output pre')]
     .filter(pre => /^\\s*(def |class |@)/.test(pre.textContent))
     .filter(pre => pre.scrollWidth > pre.clientWidth)
     .map(pre => pre.textContent.trim().split('\\n')[0].slice(0, 60))"""
-VISIBLE_FIGURES = """explorer => [...explorer.querySelectorAll('img')]
-    .filter(img => img.checkVisibility())
-    .map(img => ({src: img.src, loaded: img.complete && img.naturalWidth > 0}))"""
-
-
-PAGES = list(parse_toc_yaml(ROOT / "_toc.yml"))  # document names, in reading order
-
-
-def newest(paths):
-    """The latest modification time of the files under ``paths`` (caches left out)."""
-    return max((file.stat().st_mtime for path in paths if path.exists()
-                for file in ([path] if path.is_file() else path.rglob("*"))
-                if file.is_file() and not {"__pycache__", ".ipynb_checkpoints"} & set(file.parts)),
-               default=0)
-
-
-def explorer_count(html):
-    """How many explorers a built page displays, read from its stored widget state."""
-    blocks = WIDGET_STATE.findall(html)
-    state = {}
-    for kind, text in blocks:
-        if kind == "state":
-            state = json.loads(text)["state"]
-    return sum("bpcore-explorer" in state.get(json.loads(text)["model_id"], {})
-               .get("state", {}).get("_dom_classes", [])
-               for kind, text in blocks if kind == "view")
-
-
 @pytest.fixture(scope="session")
 def book(pytestconfig):
     """The built book's folder, built first if missing or older than any source."""
-    if not HTML.is_dir() or newest([HTML]) < newest(ROOT / name for name in SOURCES):
+    if is_stale():
         writer = pytestconfig.get_terminal_writer()
-        writer.line(f"\nbuilding the book for the browser test: {' '.join(BUILD[1:])} ...",
-                    bold=True)
+        writer.line("\nbuilding the book for the browser test ...", bold=True)
         start = time.perf_counter()
-        result = subprocess.run(BUILD, cwd=ROOT, capture_output=True, text=True)
-        if result.returncode:
-            pytest.fail(f"the book build failed:\n{result.stdout[-4000:]}{result.stderr[-4000:]}",
-                        pytrace=False)
+        try:
+            build()
+        except RuntimeError as error:
+            pytest.fail(str(error), pytrace=False)
         writer.line(f"built in {time.perf_counter() - start:.0f} s", bold=True)
     return HTML
 
@@ -201,9 +171,7 @@ def wait_for_requests(page, problems):
 
 def check_maths(page):
     """Wait for MathJax, then check that all the maths is typeset."""
-    if page.locator(".math").count():  # Sphinx loads MathJax only on pages with maths
-        page.wait_for_function("() => window.MathJax?.startup?.promise")
-        page.evaluate("() => MathJax.startup.promise")
+    wait_for_maths(page)
     maths = page.evaluate(MATHS_REPORT)
     assert not maths["untypeset"], f"maths left as TeX: {maths['untypeset']}"
     assert not maths["raw"], f"TeX delimiters {maths['raw']} left in the text"
@@ -215,11 +183,7 @@ def check_explorers(page, count, shots):
 
     With ``shots``, a path prefix, save the page and its first explorer before and after.
     """
-    page.wait_for_function(
-        f"() => document.querySelectorAll('.bpcore-explorer').length === {count}")
-    explorers = [page.locator(".bpcore-explorer").nth(index) for index in range(count)]
-    for explorer in explorers:
-        wait_for_one_figure(page, explorer)
+    explorers = wait_for_explorers(page, count)
     if shots:  # a full page takes seconds: once per page is enough
         page.screenshot(path=f"{shots}.png", full_page=True)
     for index, explorer in enumerate(explorers):
@@ -242,11 +206,3 @@ def check_explorers(page, count, shots):
             if first:
                 explorer.screenshot(path=f"{shots}-explorer-after.png")
 
-
-def wait_for_one_figure(page, explorer):
-    """Wait until an explorer shows exactly one loaded figure; return that figure's src."""
-    page.wait_for_function(
-        f"explorer => {{ const shown = ({VISIBLE_FIGURES})(explorer);"
-        f" return shown.length === 1 && shown[0].loaded; }}",
-        arg=explorer.element_handle())
-    return explorer.evaluate(f"explorer => ({VISIBLE_FIGURES})(explorer)[0].src")
