@@ -35,7 +35,7 @@ from built_book import (
 )
 from playwright.sync_api import sync_playwright
 from pypdf import PdfReader, PdfWriter
-from pypdf.generic import ArrayObject, DictionaryObject, NameObject
+from pypdf.generic import ArrayObject, DictionaryObject, NameObject, TextStringObject
 from sphinx_external_toc.parsing import parse_toc_yaml
 
 OUT = ROOT / "_build" / "pdf" / "backprop-book.pdf"
@@ -65,17 +65,39 @@ FOOT = """<!DOCTYPE html><meta charset="utf-8"><style>
 
 
 def print_page(page, name):
-    """Open page ``name`` of the built book and print it; return the PDF and its title."""
+    """Open page ``name`` of the built book and print it; return the PDF (a pypdf
+    reader) and the page's title."""
     path = HTML / f"{name}.html"
     page.goto(path.as_uri())
     wait_for_maths(page)
     wait_for_explorers(page, explorer_count(path.read_text(encoding="utf-8")))
     page.evaluate("() => document.fonts.ready")
     page.evaluate("() => dispatchEvent(new Event('beforeprint'))")  # opens the solutions
-    title = page.locator("article h1").first.evaluate(
-        "h1 => [...h1.childNodes].filter(n => !n.classList?.contains('headerlink'))"
-        ".map(n => n.textContent).join('').trim()")
-    return page.pdf(format="A4", margin=MARGINS, print_background=True, outline=True), title
+    headings = page.evaluate(
+        "() => [...document.querySelectorAll('article :is(h1, h2, h3, h4, h5, h6)')]"
+        ".map(h => [...h.childNodes].filter(n => !n.classList?.contains('headerlink'))"
+        ".map(n => n.textContent).join('').replace(/\\s+/g, ' ').trim())")
+    pdf = page.pdf(format="A4", margin=MARGINS, print_background=True, outline=True,
+                   tagged=True)  # Chromium builds the outline from the tagged structure
+    reader = PdfReader(io.BytesIO(pdf))
+    name_headings(reader, headings)
+    return reader, headings[0]
+
+
+def name_headings(reader, headings):
+    """Give the bookmarks Chromium made from ``headings`` their titles back: it drops the
+    space where a heading wraps ("the chainrule up")."""
+    by_letters = {"".join(heading.split()): heading for heading in headings}
+    nodes = [reader.trailer["/Root"].get("/Outlines", {}).get("/First")]
+    while nodes:
+        node = nodes.pop()
+        if node is None:
+            continue
+        node = node.get_object()
+        title = by_letters.get("".join(str(node.get("/Title", "")).split()))
+        if title:
+            node[NameObject("/Title")] = TextStringObject(title)
+        nodes += [node.get("/First"), node.get("/Next")]
 
 
 def front_matter(page, config, parts, starts):
@@ -101,19 +123,25 @@ def feet(page, labels):
 
 
 def link_inside(writer, starts):
-    """Make each link to a page of the book (a file:// URL) a link to where it starts."""
+    """Make each link to a page of the book (a file:// URL) a link to where it starts,
+    and drop a link to another of the book's files (the notebooks' zip), which paper
+    does not carry."""
     for pdf_page in writer.pages:
-        for annotation in pdf_page.get("/Annots", []):
-            annotation = annotation.get_object()
+        kept = ArrayObject()
+        for reference in pdf_page.get("/Annots", []):
+            annotation = reference.get_object()
             uri = str(annotation.get("/A", {}).get("/URI", ""))
-            if not uri.startswith(HTML.as_uri() + "/"):
-                continue
-            name = uri[len(HTML.as_uri()) + 1:].split("#")[0].removesuffix(".html")
-            if name in starts:
+            if uri.startswith(HTML.as_uri() + "/"):
+                name = uri[len(HTML.as_uri()) + 1:].split("#")[0].removesuffix(".html")
+                if name not in starts:
+                    continue
                 target = writer.pages[starts[name] - 1].indirect_reference
                 annotation[NameObject("/A")] = DictionaryObject({
                     NameObject("/S"): NameObject("/GoTo"),
                     NameObject("/D"): ArrayObject([target, NameObject("/Fit")])})
+            kept.append(reference)
+        if "/Annots" in pdf_page:
+            pdf_page[NameObject("/Annots")] = kept
 
 
 def parts_of_book():
@@ -142,8 +170,7 @@ def main():
         page.set_default_timeout(TIMEOUT_MS)
         for number, name in enumerate(PAGES, start=1):
             start = time.perf_counter()
-            pdf, titles[name] = print_page(page, name)
-            printed[name] = PdfReader(io.BytesIO(pdf))
+            printed[name], titles[name] = print_page(page, name)
             print(f"[{number}/{len(PAGES)}] {name}: {len(printed[name].pages)} pages, "
                   f"{time.perf_counter() - start:.1f} s", flush=True)
         parts = [(caption, [(name, titles[name]) for name in names])

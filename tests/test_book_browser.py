@@ -1,21 +1,36 @@
-"""The built book in headless Chromium, served over HTTP and opened from disk (file://).
+"""The built book in headless Chromium: on screen, on a phone, in search and on paper.
 
-Every page of the table of contents must load with no failed request, no request
-leaving the book and no console error; its maths must be typeset by MathJax; bpcore's
-source, where a chapter prints it, must fit its box at desktop width; and every
-explorer's slider, moved with the keyboard, must change the figure shown, with no
-kernel. The book is built first if _build/html is missing or older than a source.
-Screenshots of the pages served over HTTP land in _build/screenshots/: every page as
-first shown, and each page's first explorer before and after its slider moves.
+Every page of the table of contents, served over HTTP and opened from disk (file://), on a
+first visit at desktop width, must load with no failed request, no request leaving the book
+and no console error; its maths must be typeset by MathJax; no code or output block may
+scroll sideways; and every explorer's slider, moved with the keyboard, must change the figure
+shown, with no kernel. At a phone's width (390 px) nothing may be cut off and the page may
+not scroll sideways. The search page must find pages and show snippets from both places.
+The bibliography must read as references.bib writes it, the notebooks' zip must hold the
+chapters, and scripts/build_pdf.py must print the whole book: every page numbered and
+within the paper, each chapter's title with its number, each figure (an explorer's as it
+stands) printed, no link out of the PDF to the book's files.
+
+The book is built first if _build/html is missing or older than a source. Screenshots land
+in _build/screenshots/: every page as first shown, each page's first explorer before and
+after its slider moves, every page at phone width (``phone-*``), the search page
+(``search-*``), and the PDF's pages that open each part of the book (``pdf-*``).
 """
 
 import functools
 import http.server
 import json
+import re
 import shutil
+import subprocess
+import sys
 import threading
 import time
+import zipfile
+from pathlib import Path
 
+import pypdfium2
+import pypdfium2.raw as pdfium_c
 import pytest
 from built_book import (
     HTML,
@@ -29,6 +44,9 @@ from built_book import (
     wait_for_maths,
     wait_for_one_figure,
 )
+from pybtex.database import parse_file
+from pybtex.richtext import Text
+from pypdf import PdfReader
 
 SCREENSHOTS = ROOT / "_build" / "screenshots"
 TIMEOUT_MS = 20_000
@@ -45,11 +63,20 @@ MATHS_REPORT = """() => {
         raw: ['\\\\(', '\\\\[', '$$'].filter(s => prose.textContent.includes(s)),
     };
 }"""
-# bpcore's source, printed by a cell with inspect.getsource: a box that scrolls sideways
-WIDE_SOURCE = """() => [...document.querySelectorAll('.cell_output pre')]
-    .filter(pre => /^\\s*(def |class |@)/.test(pre.textContent))
-    .filter(pre => pre.scrollWidth > pre.clientWidth)
-    .map(pre => pre.textContent.trim().split('\\n')[0].slice(0, 60))"""
+# code or output that scrolls sideways, and its longest line
+WIDE_BLOCKS = """() => [...document.querySelectorAll('article pre')]
+    .filter(pre => pre.checkVisibility() && pre.scrollWidth > pre.clientWidth + 1)
+    .map(pre => pre.textContent.split(String.fromCharCode(10))
+                   .reduce((a, b) => b.length > a.length ? b : a).slice(0, 80))"""
+# what is cut off: a box that hides part of its content (not inside MathJax's output, whose
+# glyph parts clip by design, nor a collapsed solution)
+CUT_OFF = """() => [...document.querySelectorAll('article *')]
+    .filter(el => el.checkVisibility() && !el.closest('mjx-container, .toggle-hidden'))
+    .filter(el => ['hidden', 'clip'].includes(getComputedStyle(el).overflowX)
+                  && el.scrollWidth > el.clientWidth + 8)
+    .map(el => `${el.tagName.toLowerCase()}.${[...el.classList].join('.')}: `
+               + `${el.scrollWidth - el.clientWidth} px of "${el.textContent.trim().slice(0, 60)}"`)"""
+PHONE = {"width": 390, "height": 844}
 @pytest.fixture(scope="session")
 def book(pytestconfig):
     """The built book's folder, built first if missing or older than any source."""
@@ -107,8 +134,8 @@ def test_page_works_offline(browser, base, screenshots, name):
     try:
         page.goto(base + f"{name}.html")
         check_maths(page)
-        wide = page.evaluate(WIDE_SOURCE)
-        assert not wide, f"printed source scrolls sideways at 1280 px: {wide}"
+        wide = page.evaluate(WIDE_BLOCKS)
+        assert not wide, f"{len(wide)} code or output blocks scroll sideways at 1280 px: {wide}"
         check_explorers(page, explorer_count(html_file.read_text()), shots)
         wait_for_requests(page, problems)
     finally:
@@ -206,3 +233,138 @@ def check_explorers(page, count, shots):
             if first:
                 explorer.screenshot(path=f"{shots}-explorer-after.png")
 
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_page_fits_a_phone(browser, server, screenshots, name):
+    context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
+    page, problems = watched_page(context, server)
+    try:
+        page.goto(server + f"{name}.html")
+        wait_for_maths(page)
+        wait_for_explorers(page, explorer_count((HTML / f"{name}.html").read_text()))
+        page.screenshot(path=screenshots / f"phone-{name.replace('/', '-')}.png", full_page=True)
+        width = page.evaluate("() => document.documentElement.scrollWidth")
+        cut = page.evaluate(CUT_OFF)
+        wait_for_requests(page, problems)
+    finally:
+        context.close()
+    assert width <= PHONE["width"], f"the page scrolls sideways: {width} px wide"
+    assert not cut, f"cut off at {PHONE['width']} px: {cut}"
+    assert not any(problems.values()), problems
+
+
+def test_search_finds_pages_with_snippets(browser, base, screenshots):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page, problems = watched_page(context, base)
+    try:
+        page.goto(base + "search.html?q=chain+rule")
+        page.wait_for_function(
+            "() => document.querySelector('#search-results')?.textContent.includes('found')",
+            timeout=TIMEOUT_MS)
+        results = page.locator("#search-results li")
+        results.first.wait_for()
+        wait_for_requests(page, problems)
+        page.wait_for_timeout(500)  # snippets follow the results
+        pages = results.locator("a").all_inner_texts()
+        snippets = results.locator("p.context").all_inner_texts()
+        page.screenshot(path=screenshots / f"search-{base.split(':')[0]}.png")
+    finally:
+        context.close()
+    assert "2. The chain rule" in pages, pages
+    assert len(snippets) == len(pages), f"{len(pages)} results, {len(snippets)} snippets"
+    assert all(re.search("chain|rule", snippet, re.I) for snippet in snippets), snippets
+    assert not any(problems.values()), problems
+
+
+def test_bibliography_reads_as_references_bib_writes_it(book):
+    html = (book / "references.html").read_text()
+    labels = re.findall(r'<span class="label"><span class="fn-bracket">\[</span>(.*?)<', html)
+    entries = parse_file(ROOT / "references.bib").entries
+    assert len(labels) == len(entries)
+    assert all(re.fullmatch(r"\w.*, \d{4}[a-z]?", label) for label in labels), labels
+    surnames = [label.split()[0].strip(",").casefold() for label in labels]
+    assert surnames == sorted(surnames), "the list is not by author"
+    text = re.sub(r"<[^>]+>", "", html)
+    for key, entry in entries.items():
+        title = Text.from_latex(entry.fields["title"]).render_as("text")
+        assert title in text, f"{key}'s title is not printed as written: {title}"
+    assert "$" not in text and "\\" not in text, "TeX left in the bibliography"
+
+
+def test_notebooks_zip_holds_every_chapter(book):
+    assert 'href="backprop-book-notebooks.zip"' in (book / "intro.html").read_text()
+    with zipfile.ZipFile(book / "backprop-book-notebooks.zip") as archive:
+        names = archive.namelist()
+        chapters = {name: archive.read(name) for name in names if name.endswith(".ipynb")}
+    expected = sorted((ROOT / "chapters").glob("*.ipynb"))
+    assert [Path(name).name for name in chapters] == [path.name for path in expected]
+    for (name, data), path in zip(chapters.items(), expected, strict=True):
+        assert data == path.read_bytes(), f"{name} differs from {path}"
+    assert {"LICENSE", "LICENSE-CC-BY-4.0.txt", "README.txt"} <= {
+        Path(name).name for name in names}
+
+
+@pytest.fixture(scope="session")
+def printed_book(book, tmp_path_factory):
+    """The PDF scripts/build_pdf.py prints of the book, and the script's report."""
+    pdf = tmp_path_factory.mktemp("pdf") / "book.pdf"
+    result = subprocess.run([sys.executable, ROOT / "scripts" / "build_pdf.py", "--out", pdf],
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    return pdf, result.stdout
+
+
+def test_printed_book(printed_book, screenshots, browser):
+    path, report = printed_book
+    reader = PdfReader(path)
+    document = pypdfium2.PdfDocument(path)
+    counts = dict(re.findall(r"\] (\S+): (\d+) pages", report))
+    assert list(counts) == PAGES
+    front = len(reader.pages) - sum(map(int, counts.values()))
+    assert 1 <= front <= 3, f"{front} pages before the first page of the book"
+    first = front
+    bookmarks = [item.title for item in reader.outline if not isinstance(item, list)]
+    for name in PAGES:
+        pages = range(first, first + int(counts[name]))
+        first += int(counts[name])
+        html = (HTML / f"{name}.html").read_text()
+        article = html[html.index("<article"):]
+        title = re.search(r"<h1>(.*?)<a class=\"headerlink", article, re.S)[1]
+        title = re.sub(r"<[^>]+>", "", title).strip()
+        opening = document[pages[0]].get_textpage().get_text_range()
+        assert title in " ".join(opening.split()), f"{name}'s first page lacks {title!r}"
+        assert title in bookmarks, f"no bookmark for {title!r}"
+        document[pages[0]].render(scale=1.2).to_pil().save(
+            screenshots / f"pdf-{name.replace('/', '-')}.png")
+        images = 0
+        for index in pages:
+            pdf_page = document[index]
+            width, height = pdf_page.get_size()
+            text = pdf_page.get_textpage()
+            beyond = text.get_text_bounded(left=width - 2, bottom=0, right=width * 3, top=height)
+            # (MathJax's stretched rules reach past the edge, clipped: only words count)
+            assert not re.search(r"\w", beyond), f"{name}, PDF page {index + 1}: cut off: {beyond[:80]!r}"
+            foot = text.get_text_bounded(left=0, bottom=0, right=width, top=0.045 * height)
+            assert foot.split()[-1] == str(index + 1), f"PDF page {index + 1}'s foot: {foot!r}"
+            images += len(list(pdf_page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE])))
+        assert images == printed_figures(browser, name), f"{name}: figures lost in print"
+    links = [annotation.get_object()["/A"] for pdf_page in reader.pages
+             for annotation in pdf_page.get("/Annots", [])
+             if "/A" in annotation.get_object()]
+    assert not [link for link in links if str(link.get("/URI", "")).startswith("file:")]
+    assert sum(link.get("/S") == "/GoTo" for link in links) >= len(PAGES)
+
+
+def printed_figures(browser, name):
+    """How many images page ``name`` shows when printed (an explorer's one frame)."""
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    try:
+        page.goto((HTML / f"{name}.html").as_uri())
+        wait_for_explorers(page, explorer_count((HTML / f"{name}.html").read_text()))
+        page.evaluate("() => dispatchEvent(new Event('beforeprint'))")
+        page.emulate_media(media="print")
+        return page.evaluate("() => [...document.querySelectorAll('article img')]"
+                             ".filter(img => img.checkVisibility()).length")
+    finally:
+        page.close()
