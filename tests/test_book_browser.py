@@ -368,3 +368,30 @@ def printed_figures(browser, name):
                              ".filter(img => img.checkVisibility()).length")
     finally:
         page.close()
+
+
+def test_desktop_layout_header_and_sidebar_toggle(browser, server):
+    """The theme's desktop layout: one search box, no empty header bar above the page,
+    and the sidebar button hides and shows the sidebar."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page, problems = watched_page(context, server)
+    try:
+        page.goto(server + "chapters/01_gradient_descent.html")
+        searches = page.locator(".search-button-field:visible, form.bd-search:visible").count()
+        header = page.locator("header.bd-header")
+        header_height = header.bounding_box()["height"] if header.is_visible() else 0
+        sidebar = page.locator("#pst-primary-sidebar")
+        shown = sidebar.bounding_box()["x"]
+        page.locator(".primary-toggle:visible").first.click()
+        page.wait_for_timeout(500)  # the sidebar slides
+        hidden = sidebar.bounding_box()["x"]
+        page.locator(".primary-toggle:visible").first.click()
+        page.wait_for_timeout(500)
+        back = sidebar.bounding_box()["x"]
+        wait_for_requests(page, problems)
+    finally:
+        context.close()
+    assert searches == 1, f"{searches} search boxes"
+    assert header_height == 0, f"a header bar {header_height} px high above the page"
+    assert shown == back == 0 and hidden < 0, f"sidebar at x = {shown}, {hidden}, {back}"
+    assert not any(problems.values()), problems
