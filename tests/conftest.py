@@ -84,6 +84,18 @@ def make_linear_model():
     return make
 
 
+def text_boxes(fig, texts):
+    """The window extents (pixels) of the visible, non-empty texts among ``texts`` once
+    ``fig`` is drawn with Agg: what the reader sees, for tests that labels do not collide."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()
+    renderer = canvas.get_renderer()
+    return [text.get_window_extent(renderer) for text in texts
+            if text.get_visible() and text.get_text()]
+
+
 # --- one check of a module or a loss, in the spirit of tinygrad's helper_test_op ------------
 
 KINK_MARGIN = 1e-3  # pre-activations of ReLU/LeakyReLU stay this far from 0: h = 1e-5 never crosses

@@ -3,6 +3,7 @@
 import io
 import warnings
 from functools import partial
+from itertools import pairwise
 
 import numpy as np
 import pytest
@@ -11,6 +12,7 @@ from matplotlib.figure import Figure
 import bpcore
 from bpcore import examples, plots
 from bpcore.widgets import render_frames
+from tests.conftest import text_boxes
 
 
 def test_draw_decision_boundary_colours_the_plane_by_the_models_prediction(make_linear_model):
@@ -34,6 +36,33 @@ def test_draw_decision_boundary_covers_the_data_with_a_margin_by_default():
     plots.draw_decision_boundary(ax, bpcore.MLP([2, 8, 3], seed=0), X, y, margin=0.5)
     assert ax.get_xlim() == pytest.approx((X[:, 0].min() - 0.5, X[:, 0].max() + 0.5))
     assert ax.get_ylim() == pytest.approx((X[:, 1].min() - 0.5, X[:, 1].max() + 0.5))
+
+
+@pytest.mark.parametrize("limits", [((-5, 5), (-4.5, 4.5)), ((-4, 4), (-4, 4)),
+                                    ((-1.2, 1.3), (-1.2, 1.2)), ((0, 1), (0, 1))])
+def test_side_by_side_boundaries_keep_their_tick_labels_apart(make_linear_model, limits):
+    """Chapter 5 draws three boundaries in a row (start, one step, 100 steps). A tick label
+    at a panel's edge ran into the next panel's first one ("5.0−5.0"): the ticks stay
+    clear of the edges, at round numbers."""
+    X, y = bpcore.blobs(n_per_class=50, seed=0)
+    fig = Figure(figsize=(6.8, 2.7))
+    axes = fig.subplots(1, 3, sharey=True)
+    for ax in axes:
+        plots.draw_decision_boundary(ax, make_linear_model([[1.0], [1.0]], [0.0]), X, y,
+                                     limits=limits, markersize=10)
+        ax.label_outer()
+    fig.tight_layout()
+    (low, high), _ = limits
+    shown = [[label for label in ax.get_xticklabels() if low <= label.get_position()[0] <= high]
+             for ax in axes]
+    rows = [text_boxes(fig, labels) for labels in shown]
+    assert all(len(row) >= 3 for row in rows)
+    for left, right in pairwise(rows):
+        assert max(box.x1 for box in left) + 2 < min(box.x0 for box in right)
+    for ticks, (low, high) in [(axes[0].get_xticks(), limits[0]),
+                               (axes[0].get_yticks(), limits[1])]:
+        assert np.all((low < ticks) & (ticks < high))  # inside, at round numbers
+        assert np.allclose(ticks, np.round(ticks, 1))
 
 
 def test_draw_decision_boundary_works_for_a_float32_model():

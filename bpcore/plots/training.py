@@ -16,6 +16,21 @@ def _model_dtype(model):
     return parameters[0].data.dtype if parameters else np.float64
 
 
+def _ticks_inside(low, high):
+    """Round tick positions clear of both ends of [low, high].
+
+    A label at an end of the axis (5.0 at x = 5, say) sticks out of the
+    panel, half of it, and runs into the first label of the panel beside it
+    ("5.0−5.0"); these stay inside, at steps of 1, 2 or 5 times a power of
+    ten (so 4, not 5.0 or 2.5).
+    """
+    from matplotlib.ticker import MaxNLocator
+
+    ticks = MaxNLocator(nbins=5, steps=[1, 2, 5, 10]).tick_values(low, high)
+    clear = 0.05 * (high - low)
+    return ticks[(ticks >= low + clear) & (ticks <= high - clear)]
+
+
 def draw_decision_boundary(
     ax,
     model,
@@ -102,6 +117,8 @@ def draw_decision_boundary(
     ax.set(
         xlim=(x_min, x_max),
         ylim=(y_min, y_max),
+        xticks=_ticks_inside(x_min, x_max),
+        yticks=_ticks_inside(y_min, y_max),
         xlabel="$x_1$",
         ylabel="$x_2$",
     )
