@@ -1,12 +1,16 @@
 """Tests of bpcore.plots.graph: chapter 3's graph drawings."""
 
+from functools import partial
+
 import numpy as np
 import pytest
 from matplotlib.figure import Figure
 
 from bpcore import Value, plots
+from bpcore.examples import neuron_graph
 from bpcore.plots.graph import graph_layout, graph_number
 from bpcore.widgets import render_frames
+from tests.conftest import text_boxes
 
 
 def sum_times_c():
@@ -141,6 +145,73 @@ def test_draw_neuron_graph_titles_each_frame_with_the_gradient_of_w1():
     assert len(with_gid(fig.axes[0], "graph-node")) == 10
     frames = render_frames(plots.draw_neuron_graph, {"x1": [-3.0, 0.5, 3.0]}, figsize=(7.4, 4.4))
     assert len(set(frames)) == 3 and all(frame.startswith(b"\x89PNG") for frame in frames)
+
+
+def u_v_y():
+    """Chapter 3's y = u + v with u = x², v = 3u, at x = 3, after y.backward()."""
+    x = Value(3.0, label="x")
+    u = x**2
+    u.label = "u"
+    v = u * 3
+    v.label = "v"
+    y = u + v
+    y.label = "y"
+    y.backward()
+    return y
+
+
+def neuron_after_backward():
+    nodes = neuron_graph()
+    nodes["o"].backward()
+    return nodes["o"]
+
+
+def explorer_frame(x1):
+    fig = Figure(figsize=(7.4, 4.4))  # as chapter 3's explorer draws it
+    plots.draw_neuron_graph(fig, x1)
+    return fig
+
+
+#: chapter 3's drawings of graphs, each made by a function of no arguments
+CHAPTER_GRAPHS = {
+    "(a + b) * c": lambda: plots.draw_graph(sum_times_c()[-1]).figure,
+    "u + v": lambda: plots.draw_graph(u_v_y()).figure,
+    "neuron": lambda: plots.draw_graph(neuron_after_backward()).figure,
+    **{f"explorer at x1 = {x1:g}": partial(explorer_frame, x1)
+       for x1 in np.arange(-3.0, 3.01, 0.5)},  # every frame of the explorer
+}
+
+
+def arrow_points(ax, arrow):
+    """Points along the arrow as drawn (shaft and head), in pixels."""
+    path = ax.transData.transform_path(arrow.get_path())
+    return np.concatenate([segment(np.linspace(0, 1, 50)) for segment, _ in path.iter_bezier()])
+
+
+@pytest.mark.parametrize("name", CHAPTER_GRAPHS)
+def test_edge_labels_sit_clear_of_the_arrows_the_nodes_and_each_other(name):
+    """A label on its arrow hid the arrow and could be read as the next edge's: every
+    label's box as drawn stays a pixel off every arrow, every node and every other label."""
+    fig = CHAPTER_GRAPHS[name]()
+    ax = fig.axes[0]
+    labels = [artist for artist in ax.get_children()
+              if artist.get_gid() in ("graph-forward-label", "graph-gradient-label")]
+    boxes = text_boxes(fig, labels)  # draws the figure: the arrows know their shape
+    assert len(boxes) == len(labels) > 0
+    arrows = with_gid(ax, "graph-forward") + with_gid(ax, "graph-gradient")
+    points = np.concatenate([arrow_points(ax, arrow) for arrow in arrows])
+    renderer = fig.canvas.get_renderer()
+    nodes = [node.get_window_extent(renderer) for node in with_gid(ax, "graph-node")]
+    for i, (label, box) in enumerate(zip(labels, boxes, strict=True)):
+        near = box.padded(1)
+        inside = ((near.x0 < points[:, 0]) & (points[:, 0] < near.x1)
+                  & (near.y0 < points[:, 1]) & (points[:, 1] < near.y1))
+        assert not inside.any(), f"label {label.get_text()} covers an arrow"
+        assert not any(near.overlaps(node) for node in nodes), \
+            f"label {label.get_text()} covers a node"
+        for other, other_box in zip(labels[i + 1:], boxes[i + 1:], strict=True):
+            assert not near.overlaps(other_box), \
+                f"labels {label.get_text()} and {other.get_text()} overlap"
 
 
 def test_graph_number_keeps_labels_short():

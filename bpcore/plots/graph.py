@@ -159,11 +159,65 @@ def graph_number(value):
     return f"{value:.3g}"
 
 
-def _graph_overlap(a, b):
-    """Area shared by two rectangles (x0, x1, y0, y1)."""
-    return max(0.0, min(a[1], b[1]) - max(a[0], b[0])) * max(
-        0.0, min(a[3], b[3]) - max(a[2], b[2])
-    )
+def _graph_areas_shared(boxes, others):
+    """For each box, the area it shares with all of ``others``.
+
+    Boxes are rows (x0, x1, y0, y1) of an array; returns one number a box.
+    """
+    boxes, others = np.asarray(boxes)[:, None], np.asarray(others)[None]
+    if others.size == 0:
+        return np.zeros(len(boxes))
+    wide = np.minimum(boxes[..., 1], others[..., 1])
+    wide -= np.maximum(boxes[..., 0], others[..., 0])
+    high = np.minimum(boxes[..., 3], others[..., 3])
+    high -= np.maximum(boxes[..., 2], others[..., 2])
+    return np.sum(np.maximum(wide, 0) * np.maximum(high, 0), axis=1)
+
+
+def _graph_hits(boxes, points, margin):
+    """For each box (a row x0, x1, y0, y1), how many ``points`` it holds.
+
+    The boxes are widened by ``margin`` on every side, for the width of the
+    stroke and the arrowheads.
+    """
+    x, y = points[None, :, 0], points[None, :, 1]
+    x0, x1, y0, y1 = (np.asarray(boxes)[:, [i]] for i in range(4))
+    inside_x = (x > x0 - margin) & (x < x1 + margin)
+    inside_y = (y > y0 - margin) & (y < y1 + margin)
+    return np.sum(inside_x & inside_y, axis=1)
+
+
+def _graph_distances(boxes, points):
+    """For each box (a row x0, x1, y0, y1), how far the nearest of
+    ``points`` is from it (0 inside; inf without points)."""
+    if len(points) == 0:
+        return np.full(len(boxes), np.inf)
+    x, y = points[None, :, 0], points[None, :, 1]
+    x0, x1, y0, y1 = (np.asarray(boxes)[:, [i]] for i in range(4))
+    dx = np.maximum(np.maximum(x0 - x, x - x1), 0)
+    dy = np.maximum(np.maximum(y0 - y, y - y1), 0)
+    return np.sqrt(np.min(dx**2 + dy**2, axis=1))
+
+
+def _graph_label_spots(curve, t, side, size, gap):
+    """Where a label of ``size`` (w, h) goes beside ``curve`` at ``t``.
+
+    All in points; ``t``, ``side`` and ``gap`` are arrays of one length, a
+    candidate each. The label sits on the left of the curve's direction
+    (``side`` 1: above a rightward edge) or on its right (``side`` -1), its
+    box ``gap`` clear of the curve: along the normal n, a box w x h reaches
+    |n_x| w/2 + |n_y| h/2 from its centre, which matters on a steep edge.
+    Returns the boxes, rows (x0, x1, y0, y1).
+    """
+    p0, p1, p2 = curve
+    t = np.asarray(t)[:, None]
+    tangent = 2 * (1 - t) * (p1 - p0) + 2 * t * (p2 - p1)
+    tangent /= np.hypot(tangent[:, :1], tangent[:, 1:])
+    normal = np.asarray(side)[:, None] * tangent[:, ::-1] * [-1, 1]
+    w, h = size
+    reach = np.abs(normal) @ [w / 2, h / 2] + gap
+    x, y = (_graph_bezier(curve, t[:, 0]) + reach[:, None] * normal).T
+    return np.column_stack([x - w / 2, x + w / 2, y - h / 2, y + h / 2])
 
 
 def draw_graph(
@@ -177,6 +231,7 @@ def draw_graph(
     legend=True,
     max_nodes=40,
     fontsize=9,
+    label_fontsize=None,
 ):
     """Draw the computational graph that ends in the Value ``root``.
 
@@ -185,7 +240,11 @@ def draw_graph(
     parent -> child is a pair of arrows: the blue one carries the parent's
     value forward, the red one carries back the gradient that flows along
     this edge, local derivative times the child's gradient (where a node
-    feeds several children, its gradient is the sum of these). Gradients are
+    feeds several children, its gradient is the sum of these). The numbers
+    sit beside their arrows, the value above and the gradient below where
+    there is room, clear of every arrow and, where they fit, of the nodes
+    and each other (``label_fontsize``, by default ``fontsize``, sizes
+    them; a smaller size leaves them more room). Gradients are
     shown when ``show_grad`` is True, or by default when ``root.backward()``
     has been run (``root.grad == 1``). Columns and rows follow
     :func:`graph_layout`; numbers are written by ``fmt``, a function or a
@@ -202,9 +261,11 @@ def draw_graph(
     Drawn in :doc:`/chapters/03_autodiff`.
     """
     import matplotlib.pyplot as plt
+    from matplotlib.font_manager import FontProperties
     from matplotlib.lines import Line2D
     from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
     from matplotlib.path import Path
+    from matplotlib.textpath import TextToPath
 
     nodes = _graph_nodes(root)
     if len(nodes) > max_nodes:
@@ -299,18 +360,80 @@ def draw_graph(
     per_point_y = np.ptp(ax.get_ylim()) / (
         box.height * ax.figure.get_figheight() * 72
     )
+    # Edge labels are placed in points, where a box's width and height and
+    # its distance from an arrow mean what the reader sees.
+    to_points = np.array([1 / per_point_x, 1 / per_point_y])
+    (x_low, x_high), (y_low, y_high) = ax.get_xlim(), ax.get_ylim()
+    frame = (
+        x_low / per_point_x,
+        x_high / per_point_x,
+        y_low / per_point_y,
+        y_high / per_point_y,
+    )
+    # what labels keep off: the nodes' boxes and 2 points around them
     taken = [
-        (x - width / 2, x + width / 2, y - height / 2, y + height / 2)
+        (
+            (x - width / 2) / per_point_x - 2,
+            (x + width / 2) / per_point_x + 2,
+            (y - height / 2) / per_point_y - 2,
+            (y + height / 2) / per_point_y + 2,
+        )
         for x, y in position.values()
     ]
+    # points along the arrows of each edge, in points: a label covers none
+    # of them, and is nearer its own edge's than any other's
+    along = np.linspace(0, 1, 121)
+    edge_points = [
+        np.concatenate(
+            [
+                _graph_bezier(points + [0.0, offset], along) * to_points
+                for offset in ((shift, -shift) if show_grad else (0.0,))
+            ]
+        )
+        for *_, points in curves
+    ]
+    arrow_points = np.concatenate(edge_points or [np.empty((0, 2))])
 
-    def label_box(x, y, text, direction):
-        w = (0.58 * fontsize * len(text) + 3) * per_point_x
-        h = (1.2 * fontsize + 2) * per_point_y
-        y0 = y + 0.02 * direction
-        return (x - w / 2, x + w / 2, *sorted((y0, y0 + direction * h)))
+    if label_fontsize is None:
+        label_fontsize = fontsize
+    measure, font = TextToPath(), FontProperties(size=label_fontsize)
 
-    for parent, node, k, points in curves:
+    # the candidates for a label: along the edge, either side, how far off
+    t, flipped, gap = (
+        grid.ravel()
+        for grid in np.meshgrid(
+            np.arange(0.1, 0.91, 0.05),
+            [0, 1],
+            [2.5, 5.0, 8.0, 12.0, 17.0],
+            indexing="ij",
+        )
+    )
+
+    def place(curve, side, text, others):
+        """The box for ``text`` beside ``curve`` (in points) costing least.
+
+        Covering an arrow costs most; then covering nodes, other labels or
+        the edge of the drawing (5 per square point); then the wrong side
+        of the arrow (a value goes above it, a gradient below, unless that
+        side is taken), and the arrows of another edge (points ``others``)
+        within 6 points of the distance to its own; then distance from the
+        middle of the edge and from the curve.
+        """
+        width = measure.get_text_width_height_descent(text, font, False)[0]
+        # with the pad of the white box behind the text
+        size = (width + 2, 1.1 * label_fontsize + 1)
+        spots = _graph_label_spots(
+            curve, t, side * (1 - 2 * flipped), size, gap
+        )
+        outside = size[0] * size[1] - _graph_areas_shared(spots, [frame])
+        covered = outside + _graph_areas_shared(spots, taken)
+        cost = 1e6 * _graph_hits(spots, arrow_points, 2.0) + 5 * covered
+        cost += 40 * flipped + 20 * np.abs(t - 0.5) + gap / 2
+        crowding = gap + 6 - _graph_distances(spots, others)
+        cost += 10 * np.maximum(crowding, 0)
+        return tuple(spots[np.argmin(cost)])
+
+    for edge, (parent, node, k, points) in enumerate(curves):
         contribution = node.local_grads[k] * node.grad
         arrows = [(1, VALUE_COLOR, shift, parent.data, "graph-forward")]
         if show_grad:
@@ -338,29 +461,24 @@ def draw_graph(
             )
         if not edge_labels:
             continue
-        best = None
-        for t in (0.5, 0.4, 0.6, 0.3, 0.7, 0.22, 0.78):
-            x, y = _graph_bezier(points, t)
-            boxes = [
-                label_box(x, y + offset, fmt(value), direction)
-                for direction, _, offset, value, _ in arrows
-            ]
-            cost = sum(
-                _graph_overlap(b, other) for b in boxes for other in taken
-            )
-            if best is None or cost < best[0] - 1e-12:
-                best = (cost, x, y, boxes)
-        _, x, y, boxes = best
-        taken.extend(boxes)
+        # every fourth point is near enough for a distance
+        others = [sample[::4] for sample in edge_points]
+        others = np.concatenate(
+            others[:edge] + others[edge + 1 :] or [np.empty((0, 2))]
+        )
         for direction, colour, offset, value, gid in arrows:
+            curve = (points + [0.0, offset]) * to_points
+            spot = place(curve, direction, fmt(value), others)
+            x0, x1, y0, y1 = spot
+            taken.append((x0 - 1, x1 + 1, y0 - 1, y1 + 1))
             ax.text(
-                x,
-                y + offset + 0.02 * direction,
+                (spot[0] + spot[1]) / 2 * per_point_x,
+                (spot[2] + spot[3]) / 2 * per_point_y,
                 fmt(value),
                 color=colour,
                 ha="center",
-                va="bottom" if direction == 1 else "top",
-                fontsize=fontsize,
+                va="center",
+                fontsize=label_fontsize,
                 zorder=4,
                 gid=f"{gid}-label",
                 bbox={
@@ -451,11 +569,12 @@ def draw_neuron_graph(fig, x1, **weights):
     nodes = neuron_graph(x1=x1, **weights)
     nodes["o"].backward()
     ax = fig.subplots()
-    draw_graph(nodes["o"], ax=ax, fontsize=10)
+    # the final layout first: draw_graph sizes boxes and labels to the Axes
+    fig.subplots_adjust(left=0.01, right=0.99, top=0.92, bottom=0.1)
+    draw_graph(nodes["o"], ax=ax, fontsize=10, label_fontsize=9)
     ax.set_title(
         f"x₁ = {x1:g}:  o = {graph_number(nodes['o'].data)},  1 − o² = "
         f"{graph_number(1 - nodes['o'].data ** 2)},  ∂o/∂w₁ = "
         f"{graph_number(nodes['w1'].grad)}",
         fontsize=11,
     )
-    fig.subplots_adjust(left=0.01, right=0.99, top=0.92, bottom=0.1)
