@@ -22,6 +22,7 @@ bpcore`` needs only NumPy.
 import base64
 import io
 import itertools
+import textwrap
 from numbers import Real
 
 #: Colours kept in each explorer frame: plenty for plots, a third of the
@@ -165,7 +166,8 @@ def explorer(
     readout, ``initial`` to the value it starts at (default: the first).
     With two sliders, the figures sit in nested stacks: the outer one
     follows the first slider, every inner one the second. Where widgets
-    cannot be shown, the explorer shows the figure it starts at.
+    cannot be shown, the explorer shows the figure it starts at (or, as
+    text, the slider values it starts at).
 
     Taught in :doc:`/chapters/01_gradient_descent`.
     """
@@ -186,6 +188,16 @@ def explorer(
                 f"its values {grid[name]!r}"
             )
 
+    # Where the column is too narrow for description, slider and readout
+    # in one row (a phone), the readout moves under the slider's right end
+    # instead of being cut off.
+    row = {
+        "width": "32em",
+        "max_width": "100%",
+        "flex_flow": "row wrap",
+        "justify_content": "flex-end",
+        "height": "auto",
+    }
     controls = [
         widgets.SelectionSlider(
             options=[
@@ -195,7 +207,7 @@ def explorer(
             value=initial.get(name, values[0]),
             description=labels.get(name, name),
             style={"description_width": "initial"},
-            layout={"width": "32em", "max_width": "100%"},
+            layout=row,
         )
         for name, values in grid.items()
     ]
@@ -232,8 +244,10 @@ def explorer(
         f"{control.description} = {control.options[control.index][0]}"
         for control in controls
     )
+    # lines of at most 76 characters, like the book's code and outputs
+    text = textwrap.fill(f"explorer at {shown}", 76)
     return with_fallback(
         box,
-        f"explorer at {shown} (its slider needs a widget view)",
+        f"{text}\n(its slider needs a widget view)",
         png=images[start].value,
     )

@@ -75,6 +75,18 @@ def test_one_slider_explorer_shows_the_initial_frame_and_is_linked():
     assert (ref(slider, "index"), ref(stack, "selected_index")) in links()
 
 
+def test_a_slider_row_wraps_rather_than_cutting_its_readout_off():
+    """On a phone (390 px) "activation / init", its slider and the readout "sigmoid /
+    Xavier" did not fit in one row and the readout was cut off: the row may wrap, the
+    readout then under the slider's right end, and grows to hold its second line."""
+    box = explorer(draw_text, {"a": [1, 2], "b": ["sigmoid / Xavier", "ReLU / too large"]})
+    for slider in box.children[:2]:
+        assert slider.layout.flex_flow == "row wrap"
+        assert slider.layout.justify_content == "flex-end"
+        assert slider.layout.height == "auto"
+        assert (slider.layout.width, slider.layout.max_width) == ("32em", "100%")
+
+
 def test_callable_format_and_default_readout():
     box = explorer(draw_text, {"a": [0.30000000000000004, 2]}, formats={"a": lambda v: f"<{v}>"})
     assert readouts(box.children[0]) == ["<0.30000000000000004>", "<2>"]
@@ -117,7 +129,18 @@ def test_explorer_shows_its_starting_figure_where_widgets_cannot_be(sliders, ini
     shown = {**{name: values[0] for name, values in sliders.items()}, **initial}
     assert data["text/plain"] == ("explorer at " + ", ".join(
         f"{labels.get(name, name)} = {value}" for name, value in shown.items())
-        + " (its slider needs a widget view)")
+        + "\n(its slider needs a widget view)")
+
+
+def test_the_explorers_text_fits_the_books_76_columns():
+    labels = {"depth": "hidden layers", "setup": "activation / init"}
+    sliders = {"depth": [10], "setup": ["sigmoid / Xavier"]}
+    text = displayed(explorer(draw_text, sliders, labels=labels))["text/plain"]
+    assert text == ("explorer at hidden layers = 10, activation / init = sigmoid / Xavier\n"
+                    "(its slider needs a widget view)")
+    sliders = {"a": [0.123456789], "b": ["a very long value " * 4]}
+    lines = displayed(explorer(draw_text, sliders))["text/plain"].splitlines()
+    assert len(lines) == 3 and max(map(len, lines)) <= 76
 
 
 def test_with_fallback_replaces_the_repr_and_keeps_the_widget():
