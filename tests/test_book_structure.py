@@ -211,9 +211,6 @@ def test_overlong_lines_are_found_in_code_fences_and_outputs():
         "cell 6, code line 2"]
 
 
-@pytest.mark.xfail(strict=True, reason="scripts/bootstrap_cell.py has lines of 77 and 81 "
-                   "characters; when it is formatted to 76 (ruff format --line-length 76), "
-                   "remove this mark")
 def test_the_bootstrap_cell_fits_the_text_column():
     """JupyterLab and Colab show the bootstrap cell, and ruff checks it with the chapters
     (chapters/ruff.toml): it too should keep to COLUMNS."""
