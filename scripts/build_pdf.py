@@ -22,8 +22,6 @@ import time
 from pathlib import Path
 
 from built_book import (
-    CHROMIUM,
-    CHROMIUM_ARGS,
     HTML,
     PAGES,
     ROOT,
@@ -33,6 +31,7 @@ from built_book import (
     wait_for_explorers,
     wait_for_maths,
 )
+from chromium import CHROMIUM, CHROMIUM_ARGS
 from playwright.sync_api import sync_playwright
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import ArrayObject, DictionaryObject, NameObject, TextStringObject

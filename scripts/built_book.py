@@ -20,9 +20,6 @@ SOURCES = ("chapters", "backmatter", "_ext", "_static", "intro.md", "_config.yml
 BUILD = (str(Path(sys.executable).parent / "jupyter-book"), "build", ".", "--warningiserror",
          "--keep-going")
 PAGES = list(parse_toc_yaml(ROOT / "_toc.yml"))  # document names, in reading order
-CHROMIUM = Path("/usr/bin/chromium")  # Debian's; Playwright's own browsers are never used
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
 WIDGET_STATE = re.compile(
     r'<script type="application/vnd\.jupyter\.widget-(state|view)\+json">(.*?)</script>', re.S)
 VISIBLE_FIGURES = """explorer => [...explorer.querySelectorAll('img')]
