@@ -145,7 +145,7 @@ def environment():
 
 def execute(path):
     """Write the bootstrap cell and the solutions' metadata, run the notebook from a
-    fresh kernel, save it in place."""
+    fresh kernel, save it in place; return the run's seconds."""
     notebook = nbformat.read(path, as_version=4)
     write_bootstrap(notebook)
     hide_solutions(notebook)
@@ -159,6 +159,7 @@ def execute(path):
         "seconds": round(time.perf_counter() - start, 1),
         "date": datetime.date.today().isoformat(), **environment()}
     nbformat.write(notebook, path)
+    return notebook.metadata["execution_statistics"]["seconds"]
 
 
 def main():
@@ -168,8 +169,7 @@ def main():
                         help="notebooks to execute (default: every chapters/*.ipynb)")
     paths = parser.parse_args().notebooks or sorted(CHAPTERS.glob("*.ipynb"))
     for path in paths:
-        execute(path)
-        seconds = nbformat.read(path, as_version=4).metadata.execution_statistics.seconds
+        seconds = execute(path)
         print(f"{path}: {seconds:.1f} s, {path.stat().st_size / 1e3:.0f} kB")
 
 
