@@ -226,7 +226,7 @@ def test_linear_backward_returns_the_input_gradient_unless_told_not_to():
     (bpcore.ReLU(), lambda x: (x > 0).astype(float)),
     (bpcore.LeakyReLU(0.1), lambda x: np.where(x > 0, 1.0, 0.1)),
     (bpcore.Identity(), np.ones_like),
-], ids=repr)
+], ids=["Sigmoid", "Tanh", "ReLU", "LeakyReLU", "Identity"])
 def test_activation_backward_returns_the_input_gradient_unless_told_not_to(activation, derivative):
     rng = np.random.default_rng(1)
     x, g = away_from_zero((4, 3), rng), rng.standard_normal((4, 3))
