@@ -1,8 +1,9 @@
 """bpcore: a small NumPy backpropagation engine and the book's networks.
 
-``import bpcore`` needs only NumPy. The figures, explorers and worked
+``import bpcore`` needs only NumPy. The figures, explorers, views and worked
 examples are loaded on first use (``bpcore.plots``, ``bpcore.widgets``,
-``bpcore.examples``); the digits data needs scikit-learn.
+``bpcore.neural_flow``, ``bpcore.examples``); the digits data needs
+scikit-learn.
 """
 
 import importlib
@@ -32,12 +33,13 @@ from .layers import (
 from .losses import BCEWithLogitsLoss, CrossEntropyLoss, MSELoss
 from .mlp import MLP
 from .optim import SGD, Adam, RMSprop
+from .snapshots import Snapshot, SnapshotRecorder
 from .train import History, TrainingDivergedWarning, accuracy, fit
 from .value import Dual, Value
 
 __version__ = "0.1.0"
 
-_LAZY_MODULES = {"examples", "plots", "widgets"}
+_LAZY_MODULES = {"examples", "neural_flow", "plots", "widgets"}
 
 
 def __getattr__(name):
@@ -69,6 +71,8 @@ __all__ = [
     "Sequential",
     "ShapeError",
     "Sigmoid",
+    "Snapshot",
+    "SnapshotRecorder",
     "Tanh",
     "TrainingDivergedWarning",
     "Value",
