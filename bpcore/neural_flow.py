@@ -24,7 +24,6 @@ import html
 import json
 from functools import cache
 from importlib.resources import files
-from urllib.parse import quote
 
 import numpy as np
 
@@ -398,13 +397,12 @@ def _frames(snapshots, gradient_scale):
         )
     return {
         "epochs": [s.epoch for s in snapshots],
-        "loss": [float(f"{s.loss:.4g}") for s in snapshots],
+        "loss": [float(f"{s.loss:.3g}") for s in snapshots],
         "wScale": w_scale,
         "aScale": a_scales,
-        # decimals that a hundredth of each layer's scale needs
-        "aDigits": [
-            max(0, int(np.ceil(2 - np.log10(a)))) for a in a_scales
-        ],
+        # decimals that show each layer's values to about a hundredth of
+        # its scale (values up to 3: two; up to 30: one)
+        "aDigits": [max(0, round(2 - np.log10(a))) for a in a_scales],
         "gScale": g_scale,
         "frames": frames,
     }
@@ -477,15 +475,17 @@ def _svg(width, height, body):
     )
 
 
+#: What a data URI in a double-quoted HTML attribute must escape.
+_URI_ESCAPES = str.maketrans({"%": "%25", "&": "%26", "#": "%23"})
+
+
 def _data_uri(svg):
-    """``svg`` as a data URI, escaping only what a URI or attribute must."""
-    return "data:image/svg+xml," + quote(svg, safe=" =:;,./()-_?!*·|")
+    """``svg`` as a data URI for a double-quoted ``src`` attribute.
 
-
-def _variables(colors):
-    return "".join(
-        f"--nf-{name}:{value};" for name, value in colors.items()
-    )
+    Attributes are put in single quotes, which need no escaping there.
+    """
+    svg = svg.replace("'", "&apos;").replace('"', "'")
+    return "data:image/svg+xml," + svg.translate(_URI_ESCAPES)
 
 
 def _svg_css():
