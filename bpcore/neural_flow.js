@@ -140,6 +140,7 @@ function neuralFlow(root, data) {
   function pulses(t) {
     const frame = frames[state.frame];
     const acts = frame.a[state.sample];
+    root.dataset.phase = t < 0.5 ? "forward" : "backward";
     if (t < 0.5) {
       const u = t * 2 * depth, layer = Math.floor(u), p = u - layer;
       rest(false);
@@ -190,6 +191,7 @@ function neuralFlow(root, data) {
 
   function stop() {
     cancelAnimationFrame(state.timer);
+    delete root.dataset.phase;
     state.playing = false;
     blue.forEach((dot) => dot.setAttribute("r", 0));
     rest(true);

@@ -542,7 +542,13 @@ def _css():
     }
     return (
         "".join(f".neural-flow {k}{{{v}}}" for k, v in rules.items())
-        + f'html[data-theme="dark"] .neural-flow{{{dark}}}'
+        # the book's dark theme gives HTML outputs a light box (a rule as
+        # specific as this one, less one element): lift it; browsers
+        # without :has() keep the box and the light colours
+        + 'html[data-theme="dark"] .bd-content div.cell_output '
+        "div.text_html:has(>div.neural-flow)"
+        "{background:transparent;color:inherit}"
+        + f'html[data-theme="dark"] .text_html>.neural-flow{{{dark}}}'
         + f'body[data-jp-theme-light="false"] .neural-flow{{{dark}}}'
         + "@media print{.neural-flow .nf-controls{display:none}}"
     )

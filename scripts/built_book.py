@@ -60,6 +60,19 @@ def explorer_count(html):
                for kind, text in blocks if kind == "view")
 
 
+def flow_count(html):
+    """How many Neural Flow views a built page displays (bpcore.neural_flow)."""
+    return html.count('<div class="neural-flow">')
+
+
+def wait_for_flows(page, count):
+    """Wait until the page's ``count`` Neural Flow views are live (their script has put in
+    the controls); return them (Playwright locators)."""
+    page.wait_for_function(
+        f"() => document.querySelectorAll('.neural-flow .nf-controls').length === {count}")
+    return [page.locator(".neural-flow").nth(index) for index in range(count)]
+
+
 def wait_for_maths(page):
     """Wait until MathJax has typeset the page (Sphinx loads it only where there is maths)."""
     if page.locator(".math").count():

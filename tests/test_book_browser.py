@@ -3,9 +3,11 @@
 Every page of the table of contents, served over HTTP and opened from disk (file://), on a
 first visit at desktop width, must load with no failed request, no request leaving the book
 and no console error; its maths must be typeset by MathJax; no code or output block may
-scroll sideways; and every explorer's slider, moved with the keyboard, must change the figure
-shown, with no kernel. At a phone's width (390 px) nothing may be cut off and the page may
-not scroll sideways. The search page must find pages and show snippets from both places.
+scroll sideways; every explorer's slider, moved with the keyboard, must change the figure
+shown, with no kernel; and every Neural Flow view must come alive, its slider changing the
+edges and its play button sending pulses forward and back through the epochs. At a
+phone's width (390 px) nothing may be cut off and the page may not scroll sideways, with
+every view live. The search page must find pages and show snippets from both places.
 The bibliography must read as references.bib writes it, the notebooks' zip must hold the
 chapters, and scripts/build_pdf.py must print the whole book: every page numbered and
 within the paper, each chapter's title with its number, each figure (an explorer's as it
@@ -13,7 +15,8 @@ stands) printed, no link out of the PDF to the book's files.
 
 The book is built first if _build/html is missing or older than a source. Screenshots land
 in _build/screenshots/: every page as first shown, each page's first explorer before and
-after its slider moves, every page at phone width (``phone-*``), the search page
+after its slider moves, its first Neural Flow view at the start, with pulses going forward
+and back, and at the end, every page at phone width (``phone-*``), the search page
 (``search-*``), and the PDF's pages that open each part of the book (``pdf-*``).
 """
 
@@ -39,8 +42,10 @@ from built_book import (
     VISIBLE_FIGURES,
     build,
     explorer_count,
+    flow_count,
     is_stale,
     wait_for_explorers,
+    wait_for_flows,
     wait_for_maths,
     wait_for_one_figure,
 )
@@ -137,6 +142,7 @@ def test_page_works_offline(browser, base, screenshots, name):
         wide = page.evaluate(WIDE_BLOCKS)
         assert not wide, f"{len(wide)} code or output blocks scroll sideways at 1280 px: {wide}"
         check_explorers(page, explorer_count(html_file.read_text()), shots)
+        check_flows(page, flow_count(html_file.read_text()), shots)
         wait_for_requests(page, problems)
     finally:
         context.close()
@@ -234,6 +240,49 @@ def check_explorers(page, count, shots):
                 explorer.screenshot(path=f"{shots}-explorer-after.png")
 
 
+EDGE_WIDTHS = """flow => [...flow.querySelectorAll('.nf-edge:not(.nf-key)')]
+    .map(edge => edge.getAttribute('stroke-width')).join(' ')"""
+UNIT_FILLS = """flow => [...flow.querySelectorAll('.nf-unit')]
+    .map(unit => unit.getAttribute('fill-opacity')).join(' ')"""
+# a blue (forward) pulse on its way, or a red one (backward) away from where it rests
+PULSES = """([flow, kind]) => kind === 'forward'
+    ? [...flow.querySelectorAll('.nf-pulse-forward')].some(dot => +dot.getAttribute('r') > 0)
+    : flow.dataset.phase === 'backward'"""
+
+
+def check_flows(page, count, shots):
+    """Wait for ``count`` Neural Flow views to come alive; in each, the slider moved by the
+    arrow key must change the edges' widths, another sample the units' fills, and play must
+    send pulses forward, then back, and advance the epoch. With ``shots``, save the first view at its start, with pulses
+    going forward and back, and at its last epoch."""
+    for index, flow in enumerate(wait_for_flows(page, count)):
+        flow.scroll_into_view_if_needed()
+        assert not flow.locator("img.nf-still, .nf-note").count(), "the still was left"
+        first = shots and index == 0
+        if first:
+            flow.screenshot(path=f"{shots}-flow-start.png")
+        slider, widths = flow.locator(".nf-epoch"), flow.evaluate(EDGE_WIDTHS)
+        slider.focus()
+        slider.press("ArrowRight")
+        assert slider.input_value() == "1"
+        assert flow.evaluate(EDGE_WIDTHS) != widths, "the slider left the edges as they were"
+        menu, fills = flow.locator(".nf-sample"), flow.evaluate(UNIT_FILLS)
+        menu.select_option(index=menu.locator("option").count() - 1)
+        assert flow.evaluate(UNIT_FILLS) != fills, "another sample left the units as they were"
+        epoch = flow.get_attribute("data-epoch")
+        flow.locator(".nf-play").click()
+        for kind in ("forward", "backward"):
+            page.wait_for_function(PULSES, arg=[flow.element_handle(), kind])
+            if first:
+                page.wait_for_timeout(250)  # the pulses half-way along their edges
+                flow.screenshot(path=f"{shots}-flow-{kind}.png")
+        page.wait_for_function("([flow, epoch]) => flow.dataset.epoch !== epoch",
+                               arg=[flow.element_handle(), epoch])
+        flow.locator(".nf-play").click()  # pause
+        if first:
+            slider.press("End")
+            flow.screenshot(path=f"{shots}-flow-end.png")
+
 
 @pytest.mark.parametrize("name", PAGES)
 def test_page_fits_a_phone(browser, server, screenshots, name):
@@ -242,7 +291,9 @@ def test_page_fits_a_phone(browser, server, screenshots, name):
     try:
         page.goto(server + f"{name}.html")
         wait_for_maths(page)
-        wait_for_explorers(page, explorer_count((HTML / f"{name}.html").read_text()))
+        html = (HTML / f"{name}.html").read_text()
+        wait_for_explorers(page, explorer_count(html))
+        wait_for_flows(page, flow_count(html))
         page.screenshot(path=screenshots / f"phone-{name.replace('/', '-')}.png", full_page=True)
         width = page.evaluate("() => document.documentElement.scrollWidth")
         cut = page.evaluate(CUT_OFF)

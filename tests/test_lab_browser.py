@@ -4,9 +4,11 @@ The test starts a JupyterLab server on 127.0.0.1 (stopped after) on a copy of th
 so nothing a run changes reaches the repository, with its own settings and data folders,
 so every notebook opens as a reader's download does: not trusted, nothing run. Every
 chapter must then show no raw MyST markup, its solutions collapsed, no citation key, and
-each explorer as its starting figure (never a widget's repr). Chapter 1, run from the Run
-menu with a live kernel, must raise nothing, and its first slider, moved by keyboard, must
-change the figure. Screenshots land in _build/screenshots-lab/.
+each explorer as its starting figure (never a widget's repr), and each Neural Flow view as
+its still with a line saying how to play it. Chapter 1, run from the Run menu with a live
+kernel, must raise nothing, and its first slider, moved by keyboard, must change the
+figure; chapter 5, run so, must play its Neural Flow view. Screenshots land in
+_build/screenshots-lab/.
 """
 
 import json
@@ -46,7 +48,7 @@ CELL_TEXTS = """() => [...document.querySelectorAll('.jp-Notebook .jp-Cell')].ma
     input: [...cell.querySelectorAll('.jp-InputArea')].some(e => e.checkVisibility()),
     outputs: [...cell.querySelectorAll('.jp-OutputArea-output')]
         .filter(e => e.checkVisibility())
-        .map(e => ({mime: e.dataset.mimeType || '', text: e.innerText.slice(0, 200),
+        .map(e => ({mime: e.dataset.mimeType || '', text: e.innerText.slice(0, 1000),
                     images: e.querySelectorAll('img').length})),
 }))"""
 # every code cell of the open notebook has an execution count, and the kernel is idle
@@ -158,6 +160,10 @@ def check_cells(page, notebook):
         if cell.cell_type == "code" and "explorer(" in cell.source:
             assert any(output["images"] for output in view["outputs"]), \
                 f"explorer {where} shows no figure"
+        if cell.cell_type == "code" and "NeuralFlow(" in cell.source:
+            (output,) = view["outputs"]
+            assert output["images"] == 2 and "Run this cell" in output["text"], \
+                f"Neural Flow {where} shows no still, or not what to do: {output}"
 
 
 @pytest.mark.parametrize("path", CHAPTERS, ids=lambda path: path.name)
@@ -174,24 +180,33 @@ def test_chapter_reads_in_jupyterlab_before_it_runs(browser, lab, screenshots, p
         if explorers.count():
             explorers.first.locator(".jp-OutputArea").scroll_into_view_if_needed()
             page.screenshot(path=screenshots / f"{path.stem}-explorer-before-run.png")
+        flows = page.locator(".jp-Cell", has_text="NeuralFlow(")
+        if flows.count():
+            flows.first.locator(".jp-OutputArea").scroll_into_view_if_needed()
+            page.screenshot(path=screenshots / f"{path.stem}-neural-flow-still.png")
     finally:
         page.close()
+
+
+def run_all(page):
+    """Run every cell of the open notebook from the Run menu; fail on an error or warning."""
+    page.wait_for_function("() => window.jupyterapp?.commands", timeout=TIMEOUT_MS)
+    # clear the stored outputs first, so that a count means this run executed the cell
+    page.evaluate("() => jupyterapp.commands.execute('notebook:clear-all-cell-outputs')")
+    page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
+    page.locator(".lm-Menu-itemLabel", has_text="Run All Cells").first.click()
+    page.wait_for_function(NOTEBOOK_RAN, timeout=180_000)
+    failed = page.evaluate(
+        "() => [...document.querySelectorAll('.jp-OutputArea-output')]"
+        ".filter(o => o.dataset.mimeType === 'application/vnd.jupyter.stderr')"
+        ".map(o => o.innerText.slice(0, 300))")
+    assert not failed, f"Run All raised or warned: {failed}"
 
 
 def test_chapter_runs_in_jupyterlab_and_its_slider_moves(browser, lab, screenshots):
     page, errors, _ = open_chapter(browser, lab, CHAPTERS[0])
     try:
-        page.wait_for_function("() => window.jupyterapp?.commands", timeout=TIMEOUT_MS)
-        # clear the stored outputs first, so that a count means this run executed the cell
-        page.evaluate("() => jupyterapp.commands.execute('notebook:clear-all-cell-outputs')")
-        page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
-        page.locator(".lm-Menu-itemLabel", has_text="Run All Cells").first.click()
-        page.wait_for_function(NOTEBOOK_RAN, timeout=180_000)
-        failed = page.evaluate(
-            "() => [...document.querySelectorAll('.jp-OutputArea-output')]"
-            ".filter(o => o.dataset.mimeType === 'application/vnd.jupyter.stderr')"
-            ".map(o => o.innerText.slice(0, 300))")
-        assert not failed, f"Run All raised or warned: {failed}"
+        run_all(page)
         assert not errors, errors
         explorer = page.locator(".bpcore-explorer").first
         explorer.scroll_into_view_if_needed()
@@ -207,5 +222,31 @@ def test_chapter_runs_in_jupyterlab_and_its_slider_moves(browser, lab, screensho
             " return shown.length === 1 && shown[0] !== before; }",
             arg=[explorer.element_handle(), before], timeout=TIMEOUT_MS)
         page.screenshot(path=screenshots / "run-explorer-after.png")
+    finally:
+        page.close()
+
+
+def test_neural_flow_plays_once_its_chapter_has_run(browser, lab, screenshots):
+    """Chapter 5 run from the Run menu: its Neural Flow view replaces the still with the
+    live drawing, and its slider and play button work."""
+    page, errors, _ = open_chapter(browser, lab, CHAPTERS[4])
+    try:
+        run_all(page)
+        flow = page.locator(".neural-flow").first
+        page.wait_for_function("flow => flow.querySelector('.nf-controls')",
+                               arg=flow.element_handle(), timeout=TIMEOUT_MS)
+        flow.scroll_into_view_if_needed()
+        assert not flow.locator("img.nf-still, .nf-note").count(), "the still was left"
+        edges = "flow => flow.querySelector('.nf-edge').getAttribute('stroke-width')"
+        before = flow.evaluate(edges)
+        flow.locator(".nf-epoch").focus()
+        flow.locator(".nf-epoch").press("End")
+        assert flow.evaluate(edges) != before
+        flow.locator(".nf-epoch").press("Home")
+        flow.locator(".nf-play").click()
+        page.wait_for_function("flow => flow.dataset.epoch !== '0'",
+                               arg=flow.element_handle(), timeout=TIMEOUT_MS)
+        page.screenshot(path=screenshots / "run-neural-flow.png")
+        assert not errors, errors
     finally:
         page.close()

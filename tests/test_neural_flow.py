@@ -149,7 +149,7 @@ def test_names_scale_and_repr(recorder):
     assert view._repr_html_() == view.html == NeuralFlow(
         recorder, input_names=["x₁", "x₂"], output_names=["<logit>"],
         sample_names=["a", "b", "c", "d"], gradient_scale=2.0, title="XOR").html
-    assert 'html[data-theme="dark"] .neural-flow{--nf-forward:' in view.html
+    assert 'html[data-theme="dark"] .text_html>.neural-flow{--nf-forward:' in view.html
     assert "Run this cell" in view.html  # what a reader whose notebook cannot run it sees
 
 
