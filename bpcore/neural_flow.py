@@ -119,11 +119,10 @@ class NeuralFlow:
         self.html = self._render()
 
     def __repr__(self):
-        first, last = self.snapshots[0].epoch, self.snapshots[-1].epoch
         return (
-            f"NeuralFlow of a {'-'.join(map(str, self.sizes))} network: "
-            f"{len(self.snapshots)} snapshots, epochs {first} to {last}, "
-            f"{len(self.sample_names)} samples"
+            f"NeuralFlow: {'-'.join(map(str, self.sizes))} network, "
+            f"{len(self.snapshots)} snapshots to epoch "
+            f"{self.snapshots[-1].epoch}, {len(self.sample_names)} samples"
         )
 
     def _repr_html_(self):

@@ -144,8 +144,7 @@ def test_names_scale_and_repr(recorder):
     assert {"x₁", "x₂", "<logit>", "input", "hidden · Sigmoid", "output"} <= set(texts)
     assert data["samples"] == ["a", "b", "c", "d"] and data["gScale"] == 2.0
     assert '<p class="nf-title">XOR</p>' in view.html
-    assert repr(view) == ("NeuralFlow of a 2-3-1 network: 9 snapshots, epochs 0 to 400, "
-                          "4 samples")
+    assert repr(view) == "NeuralFlow: 2-3-1 network, 9 snapshots to epoch 400, 4 samples"
     assert view._repr_html_() == view.html == NeuralFlow(
         recorder, input_names=["x₁", "x₂"], output_names=["<logit>"],
         sample_names=["a", "b", "c", "d"], gradient_scale=2.0, title="XOR").html
