@@ -1,14 +1,15 @@
 """Neural Flow: a network drawn as it learns, in one self-contained output.
 
 ``NeuralFlow(recorder)`` draws the snapshots a :class:`SnapshotRecorder`
-took during training: the units in layers, each weight an edge whose width
-is its size |w| and whose colour its sign, each unit filled as strongly as
-its activation for the chosen sample. Played, blue pulses carry the forward
-pass from the inputs to the outputs (their size |a_i w_ij|, what each edge
-passes on), then red pulses carry the gradient back, their brightness
-|∂L_s/∂w_ij| on a logarithmic scale, and come to rest on their weights. A
-slider steps through the epochs, the loss curve beside the network marks
-the current one, and a menu picks the sample.
+took during training: the units in layers, each weight an edge whose
+width is its size ``|w|`` and whose colour its sign, each unit filled as
+strongly as its activation for the chosen sample. Played, blue pulses
+carry the forward pass from the inputs to the outputs (their size
+``|a_i w_ij|``, what each edge passes on), then red pulses carry the
+gradient back, their brightness ``|∂L_s/∂w_ij|`` on a logarithmic scale,
+and come to rest on their weights. A slider steps through the epochs, the
+loss curve beside the network marks the current one, and a menu picks the
+sample.
 
 The output is HTML with the drawing as an SVG still (of the starting epoch)
 and a small script (``neural_flow.js``, beside this module) that plays it:
@@ -33,7 +34,7 @@ from .plots.style import GRADIENT_COLOR, VALUE_COLOR, true_minus
 
 #: Edge widths (SVG px) of a zero weight and of the largest one.
 EDGE_WIDTHS = (0.4, 7.0)
-#: Red pulses span this many decades of |∂L/∂w| below the largest.
+#: Red pulses span this many decades of ``|∂L/∂w|`` below the largest.
 GRADIENT_DECADES = 4
 #: Seconds of one forward and backward pass of pulses.
 CYCLE_SECONDS = 1.8
@@ -71,7 +72,7 @@ class NeuralFlow:
     ``sample_names`` the samples the recorder followed (default: their
     inputs). ``start`` is the snapshot shown first (0, before training, by
     default; -1 the last), also in the still. ``gradient_scale`` is the
-    |∂L/∂w| drawn brightest (default: the largest in the run); give two
+    ``|∂L/∂w|`` drawn brightest (default: the largest in the run); give two
     views the same one to compare them.
 
     Taught in :doc:`/chapters/05_backward_pass`.
@@ -273,11 +274,21 @@ class NeuralFlow:
         g_low = g_scale * 10.0**-GRADIENT_DECADES
 
         def key(kind, text):
-            color = f"var(--nf-{kind},{COLORS[kind]})"
-            shape = "line" if kind in ("positive", "negative") else "dot"
+            # styled in place: a notebook that strips the view's <style>
+            # (JupyterLab, before the notebook is trusted) keeps these
+            size = (
+                "width:22px;height:4px"
+                if kind in ("positive", "negative")
+                else "width:9px;height:9px;border-radius:50%"
+            )
+            swatch = (
+                f"display:inline-block;{size};margin-right:5px;"
+                f"background-color:{COLORS[kind]};"
+                f"background-color:var(--nf-{kind},{COLORS[kind]})"
+            )
             return (
-                f'<span class="nf-key"><span class="nf-{shape}" '
-                f'style="background:{color}"></span>{text}</span>'
+                '<span style="display:inline-block;margin-right:1.2em">'
+                f'<span style="{swatch}"></span>{text}</span>'
             )
 
         return (
@@ -357,9 +368,10 @@ class NeuralFlow:
 def _frames(snapshots, gradient_scale):
     """The snapshots rounded to integers, in hundredths of each scale.
 
-    Weights in hundredths of the run's largest |w|; each layer's units in
-    hundredths of that layer's largest |a|; gradients as their brightness,
-    1 + log10(|g| / scale) / GRADIENT_DECADES clipped to [0, 1].
+    Weights in hundredths of the run's largest ``|w|``; each layer's units
+    in hundredths of that layer's largest ``|a|``; gradients as their
+    brightness,
+    ``1 + log10(|g| / scale) / GRADIENT_DECADES`` clipped to [0, 1].
     """
     w_scale = _scale(
         max(np.abs(w).max() for s in snapshots for w in s.weights)
@@ -531,11 +543,6 @@ def _css():
         ".nf-controls input[type=range]": "width:min(260px,60vw)",
         ".nf-play": "min-width:6.5em",
         ".nf-legend": "font-size:.85em;margin:2px 0",
-        ".nf-key": "display:inline-block;margin-right:1.2em",
-        ".nf-line": "display:inline-block;width:22px;height:4px;"
-        "margin-right:5px;vertical-align:middle",
-        ".nf-dot": "display:inline-block;width:9px;height:9px;"
-        "border-radius:50%;margin-right:5px",
         ".nf-note": "font-size:.9em;font-style:italic",
         ".nf-title": "font-weight:bold;margin:0",
     }
