@@ -32,7 +32,7 @@ from .layers import (
 )
 from .losses import BCEWithLogitsLoss, CrossEntropyLoss, MSELoss
 from .mlp import MLP
-from .optim import SGD, Adam, RMSprop
+from .optim import SGD, Adagrad, Adam, AdamW, RMSprop
 from .snapshots import Snapshot, SnapshotRecorder
 from .train import History, TrainingDivergedWarning, accuracy, fit
 from .value import Dual, Value
@@ -50,7 +50,9 @@ def __getattr__(name):
 
 
 __all__ = [
+    "Adagrad",
     "Adam",
+    "AdamW",
     "BCEWithLogitsLoss",
     "CrossEntropyLoss",
     "Dual",

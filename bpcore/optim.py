@@ -1,14 +1,17 @@
 """Optimizers with PyTorch's update rules.
 
-There is no weight decay, dampening or amsgrad.
+There is no dampening, amsgrad or learning-rate decay inside an optimizer.
 
-With gradient g_t of a parameter θ at step t:
+With gradient g_t of a parameter θ at step t, where ``weight_decay`` λ > 0
+first adds the L2 term, g_t ← g_t + λ θ (AdamW instead decays θ itself):
 
 - SGD:      θ ← θ - η g_t; with momentum μ: v_1 = g_1, v_t = μ v_{t-1} +
   g_t, θ ← θ - η v_t; Nesterov: θ ← θ - η (g_t + μ v_t).
 - RMSprop:  s_t = α s_{t-1} + (1 - α) g_t², θ ← θ - η g_t / (√s_t + ε).
 - Adam:     m_t = β₁ m_{t-1} + (1 - β₁) g_t, s_t = β₂ s_{t-1} + (1 - β₂)
   g_t², θ ← θ - η/(1 - β₁ᵗ) · m_t / (√s_t / √(1 - β₂ᵗ) + ε).
+- AdamW:    θ ← θ (1 - η λ), then Adam's step with the undecayed g_t.
+- Adagrad:  s_t = s_{t-1} + g_t², θ ← θ - η g_t / (√s_t + ε).
 """
 
 import math
@@ -27,14 +30,22 @@ class Optimizer:
     Taught in :doc:`/chapters/07_optimizers`.
     """
 
-    def __init__(self, params, lr):
+    def __init__(self, params, lr, weight_decay=0.0):
         self.params = check_parameters(params, type(self).__name__)
         if not self.params:
             raise ValueError(
                 f"{type(self).__name__} got an empty parameter list"
             )
         check_positive(lr, "lr (the learning rate)")
+        check_non_negative(weight_decay, "weight_decay")
         self.lr = float(lr)
+        self.weight_decay = float(weight_decay)
+
+    def gradient(self, parameter):
+        """∂L/∂θ plus the L2 term λ θ of ``weight_decay`` (a new array)."""
+        if self.weight_decay:
+            return parameter.grad + self.weight_decay * parameter.data
+        return parameter.grad
 
     def zero_grad(self):
         """Set every parameter's gradient to zero."""
@@ -54,8 +65,10 @@ class SGD(Optimizer):
     Taught in :doc:`/chapters/07_optimizers`.
     """
 
-    def __init__(self, params, lr, momentum=0.0, nesterov=False):
-        super().__init__(params, lr)
+    def __init__(
+        self, params, lr, momentum=0.0, nesterov=False, weight_decay=0.0
+    ):
+        super().__init__(params, lr, weight_decay)
         check_unit_interval(momentum, "momentum")
         if not isinstance(nesterov, (bool, np.bool_)):
             raise TypeError(
@@ -70,16 +83,16 @@ class SGD(Optimizer):
 
     def step(self):
         for index, parameter in enumerate(self.params):
-            direction = parameter.grad
+            grad = direction = self.gradient(parameter)
             if self.momentum:
                 velocity = self.velocity[index]
                 if velocity is None:
-                    velocity = self.velocity[index] = parameter.grad.copy()
+                    velocity = self.velocity[index] = grad.copy()
                 else:
                     velocity *= self.momentum
-                    velocity += parameter.grad
+                    velocity += grad
                 if self.nesterov:
-                    direction = parameter.grad + self.momentum * velocity
+                    direction = grad + self.momentum * velocity
                 else:
                     direction = velocity
             parameter.data -= self.lr * direction
@@ -93,8 +106,10 @@ class RMSprop(Optimizer):
     Taught in :doc:`/chapters/07_optimizers`.
     """
 
-    def __init__(self, params, lr=0.01, alpha=0.99, eps=1e-8):
-        super().__init__(params, lr)
+    def __init__(
+        self, params, lr=0.01, alpha=0.99, eps=1e-8, weight_decay=0.0
+    ):
+        super().__init__(params, lr, weight_decay)
         check_unit_interval(alpha, "alpha")
         check_non_negative(eps, "eps")
         self.alpha, self.eps = float(alpha), float(eps)
@@ -103,10 +118,11 @@ class RMSprop(Optimizer):
     def step(self):
         pairs = zip(self.params, self.square_avg, strict=True)
         for parameter, square_avg in pairs:
+            grad = self.gradient(parameter)
             square_avg *= self.alpha
-            square_avg += (1 - self.alpha) * parameter.grad**2
+            square_avg += (1 - self.alpha) * grad**2
             scale = np.sqrt(square_avg) + self.eps
-            parameter.data -= self.lr * parameter.grad / scale
+            parameter.data -= self.lr * grad / scale
 
 
 class Adam(Optimizer):
@@ -115,8 +131,15 @@ class Adam(Optimizer):
     Taught in :doc:`/chapters/07_optimizers`.
     """
 
-    def __init__(self, params, lr=0.001, betas=(0.9, 0.999), eps=1e-8):
-        super().__init__(params, lr)
+    def __init__(
+        self,
+        params,
+        lr=0.001,
+        betas=(0.9, 0.999),
+        eps=1e-8,
+        weight_decay=0.0,
+    ):
+        super().__init__(params, lr, weight_decay)
         if not isinstance(betas, (tuple, list)):
             raise TypeError(
                 "betas must be a pair (beta1, beta2), got "
@@ -143,8 +166,56 @@ class Adam(Optimizer):
         bias_correction2_sqrt = math.sqrt(1 - beta2**self.steps)
         state = zip(self.params, self.exp_avg, self.exp_avg_sq, strict=True)
         for parameter, exp_avg, exp_avg_sq in state:
-            exp_avg += (1 - beta1) * (parameter.grad - exp_avg)
+            grad = self.gradient(parameter)
+            exp_avg += (1 - beta1) * (grad - exp_avg)
             exp_avg_sq *= beta2
-            exp_avg_sq += (1 - beta2) * parameter.grad**2
+            exp_avg_sq += (1 - beta2) * grad**2
             root = np.sqrt(exp_avg_sq) / bias_correction2_sqrt
             parameter.data -= step_size * exp_avg / (root + self.eps)
+
+
+class AdamW(Adam):
+    """Adam with decoupled weight decay: θ shrinks by η λ before each step.
+
+    Unlike ``Adam(weight_decay=λ)``, the decay never enters the moment
+    estimates, so every weight decays at the same rate whatever its
+    gradient's scale (Loshchilov and Hutter's AdamW, as in PyTorch).
+    """
+
+    def __init__(
+        self,
+        params,
+        lr=0.001,
+        betas=(0.9, 0.999),
+        eps=1e-8,
+        weight_decay=0.01,
+    ):
+        super().__init__(params, lr, betas, eps, weight_decay)
+
+    def gradient(self, parameter):
+        return parameter.grad
+
+    def step(self):
+        for parameter in self.params:
+            parameter.data *= 1 - self.lr * self.weight_decay
+        super().step()
+
+
+class Adagrad(Optimizer):
+    """Divides each step by the root of the sum of all squared gradients.
+
+    Parameters whose gradients have been large take ever smaller steps. Its
+    update rule is PyTorch's (with no ``lr_decay``).
+    """
+
+    def __init__(self, params, lr=0.01, eps=1e-10, weight_decay=0.0):
+        super().__init__(params, lr, weight_decay)
+        check_non_negative(eps, "eps")
+        self.eps = float(eps)
+        self.sum_sq = [np.zeros_like(p.data) for p in self.params]
+
+    def step(self):
+        for parameter, sum_sq in zip(self.params, self.sum_sq, strict=True):
+            grad = self.gradient(parameter)
+            sum_sq += grad**2
+            parameter.data -= self.lr * grad / (np.sqrt(sum_sq) + self.eps)

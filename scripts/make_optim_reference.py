@@ -10,9 +10,9 @@ gradient drawn from ``numpy.random.default_rng``. The gradients change sign and 
 from step to step and contain exact zeros (scattered entries, one bias entry for the
 first steps, whole tensors at some steps). Each optimizer configuration runs for
 ``STEPS`` steps and the parameters are recorded after every step. All PyTorch options
-not listed in ``CONFIGS`` keep their defaults (no weight decay, dampening 0, not centered,
-no amsgrad, not maximizing; foreach/fused unset, which means the single-tensor code path
-on CPU).
+not listed in ``CONFIGS`` keep their defaults (weight decay 0 unless listed, dampening 0,
+not centered, no amsgrad, Adagrad's lr_decay and initial_accumulator_value 0, not
+maximizing; foreach/fused unset, which means the single-tensor code path on CPU).
 
 Usage, with a Python that has PyTorch and NumPy installed::
 
@@ -42,6 +42,18 @@ CONFIGS = [
     ("rmsprop-alpha0.9", "RMSprop", {"lr": 0.001, "alpha": 0.9, "eps": 1e-6}),
     ("adam-default", "Adam", {"lr": 0.001, "betas": (0.9, 0.999), "eps": 1e-8}),
     ("adam-fast", "Adam", {"lr": 0.1, "betas": (0.8, 0.99), "eps": 1e-6}),
+    ("sgd-weight-decay", "SGD", {"lr": 0.1, "weight_decay": 0.05}),
+    ("sgd-momentum-weight-decay", "SGD", {"lr": 0.05, "momentum": 0.9, "weight_decay": 0.1}),
+    ("sgd-nesterov-weight-decay", "SGD",
+     {"lr": 0.05, "momentum": 0.8, "nesterov": True, "weight_decay": 0.01}),
+    ("rmsprop-weight-decay", "RMSprop", {"lr": 0.01, "weight_decay": 0.1}),
+    ("adam-weight-decay", "Adam", {"lr": 0.01, "weight_decay": 0.1}),
+    ("adamw-default", "AdamW", {"lr": 0.001, "betas": (0.9, 0.999), "eps": 1e-8,
+                                "weight_decay": 0.01}),
+    ("adamw-strong", "AdamW", {"lr": 0.05, "betas": (0.8, 0.99), "eps": 1e-6,
+                               "weight_decay": 0.5}),
+    ("adagrad-default", "Adagrad", {"lr": 0.01, "eps": 1e-10}),
+    ("adagrad-weight-decay", "Adagrad", {"lr": 0.1, "eps": 1e-10, "weight_decay": 0.1}),
 ]
 
 

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 import bpcore
-from bpcore.optim import SGD, Adam, RMSprop
+from bpcore.optim import SGD, Adagrad, Adam, AdamW, RMSprop
 
 
 def quadratic_gradient(parameter, minimum, curvature):
@@ -22,8 +22,10 @@ def quadratic_gradient(parameter, minimum, curvature):
         lambda ps: SGD(ps, lr=0.05, momentum=0.9, nesterov=True),
         lambda ps: RMSprop(ps, lr=0.01),
         lambda ps: Adam(ps, lr=0.05),
+        lambda ps: AdamW(ps, lr=0.05, weight_decay=1e-6),
+        lambda ps: Adagrad(ps, lr=0.5),
     ],
-    ids=["sgd", "momentum", "nesterov", "rmsprop", "adam"],
+    ids=["sgd", "momentum", "nesterov", "rmsprop", "adam", "adamw", "adagrad"],
 )
 def test_converges_on_a_quadratic(make):
     minimum = np.array([2.0, -1.0, 0.5])
@@ -124,7 +126,27 @@ def test_zero_grad_clears_every_parameter():
     assert all(not parameter.grad.any() for parameter in model.parameters())
 
 
-@pytest.mark.parametrize("optimizer_class", [SGD, RMSprop, Adam])
+def test_defaults_are_pytorchs():
+    params = bpcore.MLP([2, 1]).parameters()
+    assert [SGD(params, lr=0.1).weight_decay, RMSprop(params).weight_decay,
+            Adam(params).weight_decay] == [0, 0, 0]
+    adamw, adagrad = AdamW(params), Adagrad(params)
+    assert (adamw.lr, adamw.betas, adamw.eps, adamw.weight_decay) == (0.001, (0.9, 0.999), 1e-8, 0.01)
+    assert (adagrad.lr, adagrad.eps, adagrad.weight_decay) == (0.01, 1e-10, 0)
+
+
+def test_weight_decay_adds_the_l2_gradient_and_adamw_decays_the_weight_itself():
+    """SGD with λ on a zero loss gradient is θ ← θ (1 - ηλ); so is AdamW, whose decay never
+    reaches Adam's moments (it stays still otherwise), while Adam's L2 term is rescaled."""
+    assert one_step(SGD, 2.0, 0.0, lr=0.1, weight_decay=0.5) == pytest.approx(2.0 * (1 - 0.05))
+    assert one_step(AdamW, 2.0, 0.0, lr=0.1, weight_decay=0.5) == pytest.approx(2.0 * (1 - 0.05))
+    # Adam's first step has size lr whatever the gradient: the L2 term λθ = 1 gets a full step
+    assert one_step(Adam, 2.0, 0.0, lr=0.1, weight_decay=0.5) == pytest.approx(1.9, abs=1e-7)
+    # Adagrad's first step also has size lr: g / √(g²)
+    assert one_step(Adagrad, 2.0, 0.0, lr=0.1, weight_decay=0.5) == pytest.approx(1.9)
+
+
+@pytest.mark.parametrize("optimizer_class", [SGD, RMSprop, Adam, AdamW, Adagrad])
 def test_float32_parameters_stay_float32(optimizer_class):
     parameter = bpcore.Parameter(np.ones(3, dtype=np.float32))
     optimizer = optimizer_class([parameter], lr=np.float64(0.1))
@@ -149,6 +171,9 @@ def test_float32_parameters_stay_float32(optimizer_class):
         (lambda ps: Adam(ps, betas=(0.9, 0.99, 0.999)), r"betas must be a pair \(beta1, beta2\), got 3 values"),
         (lambda ps: RMSprop(ps, alpha=1.0), r"alpha must lie in \[0, 1\), got 1.0"),
         (lambda ps: RMSprop(ps, eps=-1.0), "eps must be a finite number ≥ 0, got -1.0"),
+        (lambda ps: SGD(ps, lr=0.1, weight_decay=-0.1), "weight_decay must be a finite number ≥ 0, got -0.1"),
+        (lambda ps: AdamW(ps, weight_decay=float("inf")), "weight_decay must be a finite number ≥ 0, got inf"),
+        (lambda ps: Adagrad(ps, eps=-1e-10), "eps must be a finite number ≥ 0"),
     ],
 )
 def test_invalid_optimizer_settings(make, message):
@@ -175,6 +200,7 @@ def test_optimizer_needs_parameters():
         (lambda ps: RMSprop(ps, eps="1e-8"), "eps must be a real number, got str '1e-8'"),
         (lambda ps: Adam(ps, betas=0.9), r"betas must be a pair \(beta1, beta2\), got float 0.9"),
         (lambda ps: Adam(ps, betas=(0.9, "0.999")), r"betas\[1\] \(beta2\) must be a real number, got str"),
+        (lambda ps: Adam(ps, weight_decay="0.1"), "weight_decay must be a real number, got str '0.1'"),
     ],
 )
 def test_optimizer_settings_of_the_wrong_type(make, message):
