@@ -93,7 +93,7 @@ class NeuralFlow:
         sizes = [a.shape[1] for a in snapshots[0].activations]
         self.sizes = sizes
         self.snapshots = snapshots
-        self.captions = _captions(recorder.layers)
+        self.activations = _hidden_activations(recorder.layers)
         samples = len(recorder.samples)
         self.input_names = _names(input_names, sizes[0], "input", "x")
         self.output_names = _names(output_names, sizes[-1], "output", "y")
@@ -249,18 +249,17 @@ class NeuralFlow:
                 )
         if len(centres) <= 5:
             places = [column[0][0] for column in centres]
-            captions = self.captions
+            hidden = [
+                f"hidden · {kind}" if kind else "hidden"
+                for kind in self.activations
+            ]
         else:  # too many columns to caption each: the hidden ones once
             places = [centres[0][0][0], width / 2, centres[-1][0][0]]
-            kinds = {
-                c.removeprefix("hidden · ") for c in self.captions[1:-1]
-            }
-            captions = [
-                "input",
-                f"{len(centres) - 2} hidden layers · "
-                + " / ".join(sorted(kinds)),
-                "output",
-            ]
+            kinds = " / ".join(sorted({k for k in self.activations if k}))
+            hidden = [f"{len(self.activations)} hidden layers"]
+            if kinds:
+                hidden[0] += f" · {kinds}"
+        captions = ["input", *hidden, "output"]
         for caption, x in zip(captions, places, strict=True):
             parts.append(
                 f'<text class="nf-caption" x="{x:.0f}" y="{height - 8}">'
@@ -370,8 +369,8 @@ def _frames(snapshots, gradient_scale):
 
     Weights in hundredths of the run's largest ``|w|``; each layer's units
     in hundredths of that layer's largest ``|a|``; gradients as their
-    brightness,
-    ``1 + log10(|g| / scale) / GRADIENT_DECADES`` clipped to [0, 1].
+    brightness, ``1 + log10(|g| / scale) / GRADIENT_DECADES`` clipped to
+    [0, 1].
     """
     w_scale = _scale(
         max(np.abs(w).max() for s in snapshots for w in s.weights)
@@ -441,20 +440,15 @@ def _check_finite(snapshot):
         )
 
 
-def _captions(layers):
-    """'input', each hidden layer's activation, 'output'."""
-    captions, activation = ["input"], None
+def _hidden_activations(layers):
+    """Each hidden layer's activation class name, or None if it has none."""
     linears = [i for i, m in enumerate(layers) if isinstance(m, Linear)]
-    for position in linears[1:]:
-        before = layers[position - 1]
-        activation = None if isinstance(before, Linear) else before
-        captions.append(
-            f"hidden · {type(activation).__name__}"
-            if activation
-            else "hidden"
-        )
-    captions.append("output")
-    return captions
+    return [
+        None
+        if isinstance(layers[position - 1], Linear)
+        else type(layers[position - 1]).__name__
+        for position in linears[1:]
+    ]
 
 
 def _names(names, count, what, prefix):
