@@ -1,5 +1,9 @@
 """bpcore: a small NumPy backpropagation engine and the book's networks.
 
+Layers (Linear, the activations, BatchNorm1d, Dropout, RNN), blocks
+(Sequential, Residual), losses, optimizers and learning-rate schedules
+(``bpcore.optim``), gradient checking and a training loop.
+
 ``import bpcore`` needs only NumPy. The figures, explorers, views and worked
 examples are loaded on first use (``bpcore.plots``, ``bpcore.widgets``,
 ``bpcore.neural_flow``, ``bpcore.examples``); the digits data needs
@@ -13,6 +17,7 @@ from .blocks import Residual
 from .checks import NonFiniteError, ShapeError
 from .clip import clip_grad_norm
 from .data import blobs, circles, digits, moons, spiral, xor
+from .dropout import Dropout
 from .gradcheck import (
     GradcheckReport,
     gradcheck,
@@ -32,7 +37,9 @@ from .layers import (
 )
 from .losses import BCEWithLogitsLoss, CrossEntropyLoss, MSELoss
 from .mlp import MLP
+from .normalization import BatchNorm1d
 from .optim import SGD, Adagrad, Adam, AdamW, RMSprop
+from .recurrent import RNN
 from .snapshots import Snapshot, SnapshotRecorder
 from .train import History, TrainingDivergedWarning, accuracy, fit
 from .value import Dual, Value
@@ -54,7 +61,9 @@ __all__ = [
     "Adam",
     "AdamW",
     "BCEWithLogitsLoss",
+    "BatchNorm1d",
     "CrossEntropyLoss",
+    "Dropout",
     "Dual",
     "GradcheckReport",
     "History",
@@ -67,6 +76,7 @@ __all__ = [
     "NonFiniteError",
     "Parameter",
     "RMSprop",
+    "RNN",
     "ReLU",
     "Residual",
     "SGD",

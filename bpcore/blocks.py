@@ -79,6 +79,9 @@ class Residual(Module):
         inner = f"{self.module!r}".replace("\n", "\n  ")
         return f"Residual(\n  {inner}\n)"
 
+    def children(self):
+        return [self.module]
+
     def named_parameters(self):
         return [
             (f"module.{name}", parameter)

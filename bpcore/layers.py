@@ -131,9 +131,15 @@ class Module:
       PyTorch does).
     - ``named_parameters()`` lists (name, Parameter) pairs in forward order;
       ``parameters()`` and ``zero_grad()`` follow from it.
+    - ``training`` is True (the default) or False; ``train()`` and
+      ``eval()`` set it on the module and every module inside it
+      (``children()``). Only layers that act differently at training time,
+      as Dropout and BatchNorm1d do, read it.
 
     Taught in :doc:`/chapters/05_backward_pass`.
     """
+
+    training = True
 
     def forward(self, x):
         raise NotImplementedError
@@ -141,8 +147,8 @@ class Module:
     def backward(self, grad_output, input_grad=True):
         raise NotImplementedError
 
-    def __call__(self, x):
-        return self.forward(x)
+    def __call__(self, x, *args, **kwargs):
+        return self.forward(x, *args, **kwargs)
 
     def named_parameters(self):
         """(name, Parameter) pairs in forward order, each W before its b."""
@@ -167,6 +173,29 @@ class Module:
         """Clear the accumulated gradients of every parameter."""
         for parameter in self.parameters():
             parameter.zero_grad()
+
+    def children(self):
+        """The modules directly inside this one (none for a plain layer)."""
+        return []
+
+    def train(self, mode=True):
+        """Set ``training`` to ``mode`` here and in every child.
+
+        Returns the module.
+        """
+        if not isinstance(mode, (bool, np.bool_)):
+            raise TypeError(
+                f"train(mode) takes True or False, got "
+                f"{type(mode).__name__} {mode!r}"
+            )
+        self.training = bool(mode)
+        for child in self.children():
+            child.train(mode)
+        return self
+
+    def eval(self):
+        """Switch to evaluation mode, ``train(False)``; return self."""
+        return self.train(False)
 
     def __repr__(self):
         return f"{type(self).__name__}()"
@@ -230,22 +259,7 @@ class Linear(Module):
         return [("W", self.W), ("b", self.b)]
 
     def forward(self, x):
-        given = np.asarray(x)
-        x = as_float_array(given, f"input to {self!r}")
-        if x.ndim != 2 or x.shape[1] != self.in_features:
-            raise ShapeError(
-                f"{self!r} expects input of shape (n, {self.in_features}), "
-                f"got shape {x.shape}"
-            )
-        weights = self.W.data.dtype
-        if x.dtype != weights:
-            fix = f"cast the input with x.astype(np.{weights})"
-            if given.dtype.kind == "f":
-                fix += f" or build the layer with dtype=np.{given.dtype}"
-            raise TypeError(
-                f"{self!r} holds {weights} weights but got {given.dtype} "
-                f"input; {fix}"
-            )
+        x = layer_input(self, x, (self.in_features,), self.W.data.dtype)
         # NaN or inf in x reaches every output of its row (inf · 0 is NaN),
         # so checking the output also checks the input, and catches an
         # overflow: the check below reports both, NumPy need not warn
@@ -267,6 +281,37 @@ class Linear(Module):
         self.W.accumulate_grad(x.T @ grad_output)
         self.b.accumulate_grad(grad_output.sum(axis=0))
         return grad_output @ self.W.data.T if input_grad else None
+
+
+def layer_input(module, x, feature_shape, dtype):
+    """``x`` as a float array of shape (n, *feature_shape) in ``dtype``.
+
+    A name in ``feature_shape`` (such as "T") stands for any size.
+    ShapeError for another shape; TypeError for another dtype, saying how to
+    cast the input or build the layer. The parameterised layers' common
+    first line.
+    """
+    given = np.asarray(x)
+    x = as_float_array(given, f"input to {module!r}")
+    if x.ndim != 1 + len(feature_shape) or any(
+        size != expected
+        for size, expected in zip(x.shape[1:], feature_shape, strict=True)
+        if not isinstance(expected, str)
+    ):
+        expected = ", ".join(["n", *map(str, feature_shape)])
+        raise ShapeError(
+            f"{module!r} expects input of shape ({expected}), got shape "
+            f"{x.shape}"
+        )
+    if x.dtype != dtype:
+        fix = f"cast the input with x.astype(np.{dtype})"
+        if given.dtype.kind == "f":
+            fix += f" or build the layer with dtype=np.{given.dtype}"
+        raise TypeError(
+            f"{module!r} holds {dtype} parameters but got {given.dtype} "
+            f"input; {fix}"
+        )
+    return x
 
 
 class Activation(Module):
@@ -402,6 +447,9 @@ class Sequential(Module):
 
     def __getitem__(self, index):
         return self.layers[index]
+
+    def children(self):
+        return list(self.layers)
 
     def __repr__(self):
         inner = ",\n".join(

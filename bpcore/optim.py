@@ -12,13 +12,23 @@ first adds the L2 term, g_t ← g_t + λ θ (AdamW instead decays θ itself):
   g_t², θ ← θ - η/(1 - β₁ᵗ) · m_t / (√s_t / √(1 - β₂ᵗ) + ε).
 - AdamW:    θ ← θ (1 - η λ), then Adam's step with the undecayed g_t.
 - Adagrad:  s_t = s_{t-1} + g_t², θ ← θ - η g_t / (√s_t + ε).
+
+Learning-rate schedules (StepLR, CosineAnnealingLR, and LinearLR for a
+warm-up) set an optimizer's η once per epoch, as PyTorch's
+``torch.optim.lr_scheduler`` do.
 """
 
 import math
 
 import numpy as np
 
-from .checks import check_non_negative, check_positive, check_unit_interval
+from .checks import (
+    check_non_negative,
+    check_positive,
+    check_positive_int,
+    check_real,
+    check_unit_interval,
+)
 from .layers import check_parameters
 
 
@@ -219,3 +229,107 @@ class Adagrad(Optimizer):
             grad = self.gradient(parameter)
             sum_sq += grad**2
             parameter.data -= self.lr * grad / (np.sqrt(sum_sq) + self.eps)
+
+
+class LRScheduler:
+    """Sets its optimizer's learning rate ``lr`` epoch by epoch.
+
+    Call ``step()`` once per epoch, after the epoch's updates, as with
+    PyTorch's schedulers: after ``t`` calls (``last_epoch`` = t) the rate is
+    ``lr_at(t)``, computed in closed form from the rate the optimizer had
+    when the scheduler was built, ``base_lr``.
+    """
+
+    def __init__(self, optimizer):
+        if not isinstance(optimizer, Optimizer):
+            raise TypeError(
+                f"{type(self).__name__} schedules a bpcore Optimizer, got "
+                f"{type(optimizer).__name__}"
+            )
+        self.optimizer = optimizer
+        self.base_lr = optimizer.lr
+        self.last_epoch = 0
+        optimizer.lr = self.lr_at(0)
+
+    def lr_at(self, epoch):
+        """The learning rate after ``epoch`` calls of ``step()``."""
+        raise NotImplementedError
+
+    def step(self):
+        """Advance one epoch and set the optimizer's learning rate."""
+        self.last_epoch += 1
+        self.optimizer.lr = self.lr_at(self.last_epoch)
+
+    def get_last_lr(self):
+        """``[lr]``: the rate last set, in a list as PyTorch returns it."""
+        return [self.optimizer.lr]
+
+
+class StepLR(LRScheduler):
+    """Multiplies the rate by ``gamma`` every ``step_size`` epochs.
+
+    η_t = η₀ γ^⌊t / step_size⌋.
+    """
+
+    def __init__(self, optimizer, step_size, gamma=0.1):
+        check_positive_int(step_size, "step_size")
+        check_positive(gamma, "gamma")
+        self.step_size, self.gamma = int(step_size), float(gamma)
+        super().__init__(optimizer)
+
+    def lr_at(self, epoch):
+        return self.base_lr * self.gamma ** (epoch // self.step_size)
+
+
+class CosineAnnealingLR(LRScheduler):
+    """Lowers the rate along half a cosine, from η₀ to ``eta_min``.
+
+    η_t = η_min + (η₀ - η_min) (1 + cos(π t / T_max)) / 2: η_min at
+    ``T_max`` epochs, and back up, periodically, after that (as PyTorch's).
+    """
+
+    def __init__(self, optimizer, T_max, eta_min=0.0):  # noqa: N803
+        check_positive_int(T_max, "T_max")
+        check_non_negative(eta_min, "eta_min")
+        self.T_max, self.eta_min = int(T_max), float(eta_min)
+        super().__init__(optimizer)
+
+    def lr_at(self, epoch):
+        cosine = (1 + math.cos(math.pi * epoch / self.T_max)) / 2
+        return self.eta_min + (self.base_lr - self.eta_min) * cosine
+
+
+class LinearLR(LRScheduler):
+    """A linear warm-up: the rate grows from a fraction of η₀ over epochs.
+
+    η_t = η₀ (s + (e - s) min(t, total_iters) / total_iters), with s =
+    ``start_factor`` and e = ``end_factor``: PyTorch's LinearLR, with its
+    defaults.
+    """
+
+    def __init__(
+        self, optimizer, start_factor=1 / 3, end_factor=1.0, total_iters=5
+    ):
+        check_real(start_factor, "start_factor")
+        if not 0 < start_factor <= 1:
+            raise ValueError(
+                f"start_factor must lie in (0, 1], got {start_factor!r}"
+            )
+        check_real(end_factor, "end_factor")
+        if not 0 <= end_factor <= 1:
+            raise ValueError(
+                f"end_factor must lie in [0, 1], got {end_factor!r}"
+            )
+        check_positive_int(total_iters, "total_iters")
+        self.start_factor = float(start_factor)
+        self.end_factor = float(end_factor)
+        self.total_iters = int(total_iters)
+        super().__init__(optimizer)
+
+    def lr_at(self, epoch):
+        progress = min(epoch, self.total_iters) / self.total_iters
+        factor = (
+            self.start_factor
+            + (self.end_factor - self.start_factor) * progress
+        )
+        return self.base_lr * factor

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from . import clip as _clip
+from . import optim as _optim
 from .checks import (
     NonFiniteError,
     ShapeError,
@@ -172,11 +173,16 @@ def fit(
     seed=0,
     progress=None,
     clip_grad_norm=None,
+    scheduler=None,
 ):
     """Train ``model`` on (X, y) and return its History.
 
+    The model is put in training mode (``model.train()``; call
+    ``model.eval()`` before predicting with dropout or batch norm inside).
     Each epoch visits the samples in a seeded random order, ``batch_size``
-    at a time (all at once if None), with one :func:`train_step` per batch.
+    at a time (all at once if None), with one :func:`train_step` per batch;
+    a learning-rate ``scheduler`` of the optimizer, if given, steps after
+    every epoch.
     The History records the training accuracy when the loss predicts classes
     (its ``predict`` returns labels). ``progress(epoch, history)``, if
     given, is called after every epoch. ``clip_grad_norm``, if given, caps
@@ -197,6 +203,19 @@ def fit(
     check_positive_int(batch_size, "batch_size")
     if clip_grad_norm is not None:
         check_positive(clip_grad_norm, "clip_grad_norm")
+    if scheduler is not None and not isinstance(
+        scheduler, _optim.LRScheduler
+    ):
+        raise TypeError(
+            "scheduler must be a schedule of bpcore.optim (StepLR, ...), "
+            f"got {type(scheduler).__name__}"
+        )
+    if scheduler is not None and scheduler.optimizer is not optimizer:
+        raise ValueError(
+            "the scheduler schedules another optimizer than the one fit "
+            "was given"
+        )
+    model.train()
     rng = np.random.default_rng(seed)
     parameters = model.parameters()
     named_weights = model.named_weights()
@@ -255,6 +274,8 @@ def fit(
         if predicted is not None:
             history.accuracy.append(correct / len(X))
         history.grad_norms.append(norm_sums / steps)
+        if scheduler is not None:
+            scheduler.step()
         if progress is not None:
             progress(epoch, history)
         first, mean_loss = history.loss[0], history.loss[-1]

@@ -1,4 +1,5 @@
-"""Regenerate ``tests/data/optim_reference.json``: PyTorch trajectories for bpcore's optimizers.
+"""Regenerate ``tests/data/optim_reference.json``: PyTorch trajectories for bpcore's optimizers
+and the learning rates of its schedules.
 
 The bpcore optimizers follow PyTorch's update rules exactly. This script records what
 PyTorch itself does on a small deterministic problem, so that
@@ -13,6 +14,8 @@ first steps, whole tensors at some steps). Each optimizer configuration runs for
 not listed in ``CONFIGS`` keep their defaults (weight decay 0 unless listed, dampening 0,
 not centered, no amsgrad, Adagrad's lr_decay and initial_accumulator_value 0, not
 maximizing; foreach/fused unset, which means the single-tensor code path on CPU).
+Each schedule in ``SCHEDULES`` drives an SGD optimizer for some epochs, and its learning
+rate is recorded before the first ``step()`` and after each.
 
 Usage, with a Python that has PyTorch and NumPy installed::
 
@@ -22,11 +25,11 @@ The output is deterministic: running the script again with the same PyTorch vers
 rewrites the same file.
 """
 
-import json
 from pathlib import Path
 
 import numpy as np
 import torch
+from reference_json import write_reference
 
 SEED = 20240611
 STEPS = 30
@@ -54,6 +57,19 @@ CONFIGS = [
                                "weight_decay": 0.5}),
     ("adagrad-default", "Adagrad", {"lr": 0.01, "eps": 1e-10}),
     ("adagrad-weight-decay", "Adagrad", {"lr": 0.1, "eps": 1e-10, "weight_decay": 0.1}),
+]
+
+# (id, scheduler class name, keyword arguments, epochs) for a learning-rate schedule of an
+# SGD optimizer with lr = SCHEDULE_LR; the same arguments build bpcore.optim's scheduler.
+SCHEDULE_LR = 0.5
+SCHEDULES = [
+    ("step-default", "StepLR", {"step_size": 4}, 20),
+    ("step-half", "StepLR", {"step_size": 3, "gamma": 0.5}, 20),
+    ("cosine-default", "CosineAnnealingLR", {"T_max": 7}, 30),
+    ("cosine-floor", "CosineAnnealingLR", {"T_max": 10, "eta_min": 0.01}, 30),
+    ("linear-default", "LinearLR", {}, 10),
+    ("linear-warmup", "LinearLR", {"start_factor": 0.1, "end_factor": 1.0, "total_iters": 4}, 10),
+    ("linear-decay", "LinearLR", {"start_factor": 1.0, "end_factor": 0.2, "total_iters": 8}, 12),
 ]
 
 
@@ -105,6 +121,24 @@ def run_torch(optimizer, kwargs, initial, gradients):
     return {name: np.stack(values) for name, values in trajectory.items()}, settings
 
 
+def run_schedule(scheduler, kwargs, epochs):
+    """The learning rates of a PyTorch scheduler: before the first ``step()`` and after each.
+
+    Each epoch makes one (zero-gradient) optimizer step and then one scheduler step, in
+    the order PyTorch asks for.
+    """
+    weight = torch.nn.Parameter(torch.zeros(1, dtype=torch.float64))
+    opt = torch.optim.SGD([weight], lr=SCHEDULE_LR)
+    schedule = getattr(torch.optim.lr_scheduler, scheduler)(opt, **kwargs)
+    rates = [schedule.get_last_lr()[0]]
+    for _ in range(epochs):
+        weight.grad = torch.zeros_like(weight)
+        opt.step()
+        schedule.step()
+        rates.append(schedule.get_last_lr()[0])
+    return rates
+
+
 def build_reference():
     """Return the whole reference as a JSON-ready dict (floats kept as Python floats)."""
     initial, gradients = make_problem()
@@ -136,17 +170,18 @@ def build_reference():
         "initial": {name: value.tolist() for name, value in initial.items()},
         "gradients": {name: value.tolist() for name, value in gradients.items()},
         "configs": configs,
+        "schedule_lr": SCHEDULE_LR,
+        "schedules": [
+            {"id": schedule_id, "scheduler": scheduler, "kwargs": kwargs,
+             "rates": run_schedule(scheduler, kwargs, epochs)}
+            for schedule_id, scheduler, kwargs, epochs in SCHEDULES
+        ],
     }
 
 
 def main():
     """Write the reference file and check that it reads back bit for bit."""
-    reference = build_reference()
-    text = json.dumps(reference, separators=(",", ":"), allow_nan=False)
-    OUTPUT.parent.mkdir(parents=True, exist_ok=True)
-    OUTPUT.write_text(text + "\n")
-    assert json.loads(OUTPUT.read_text()) == reference, "JSON round trip is not exact"
-    print(f"wrote {OUTPUT} ({OUTPUT.stat().st_size} bytes, torch {torch.__version__})")
+    write_reference(build_reference(), OUTPUT, torch.__version__)
 
 
 if __name__ == "__main__":

@@ -125,6 +125,20 @@ def distance_to_kinks(model, X):
     return np.inf
 
 
+def trained_batchnorm(num_features, dtype=np.float64, seed=0):
+    """A BatchNorm1d after three training batches: running statistics far from 0 and 1,
+    and weight and bias away from their initial ones and zeros. Left in training mode."""
+    rng = np.random.default_rng(seed)
+    layer = bpcore.BatchNorm1d(num_features, dtype=dtype)
+    layer.weight.data[:] = rng.uniform(0.5, 2.0, num_features)
+    layer.bias.data[:] = rng.normal(0.0, 1.0, num_features)
+    scales, offsets = rng.uniform(0.5, 3.0, num_features), rng.normal(0.0, 2.0, num_features)
+    for _ in range(3):
+        layer(rng.normal(size=(8, num_features)).astype(dtype) * scales.astype(dtype)
+              + offsets.astype(dtype))
+    return layer
+
+
 class Projection(bpcore.losses.Loss):
     """L = Σ R ⊙ y for a fixed R: a scalar of a module's output whose gradient ∂L/∂y is R."""
 

@@ -301,3 +301,25 @@ def test_build_fails_on_widgets_without_stored_state(tmp_path):
     for name in ("chapters/lab.ipynb", "chapters/bare.ipynb"):
         assert (f"{name}: 1 widget view(s) without stored state; "
                 f"fix: python scripts/execute_notebooks.py {name}") in log, log
+
+
+def test_the_api_reference_lists_every_public_name():
+    """Every class and function bpcore exports, and every one defined in bpcore.optim, appears
+    in a ``:members:`` list of backmatter/api.md under the module that defines it."""
+    import inspect
+
+    import bpcore
+
+    text = (ROOT / "backmatter" / "api.md").read_text()
+    listed = {
+        (module, name.strip())
+        for module, members in re.findall(r"\.\. automodule:: (\S+)\n\s+:members: (.*)", text)
+        for name in members.split(",")
+    }
+    public = [getattr(bpcore, name) for name in bpcore.__all__]
+    public += [value for value in vars(bpcore.optim).values()
+               if inspect.isclass(value) and value.__module__ == "bpcore.optim"]
+    missing = sorted({f"{value.__module__}.{value.__name__}" for value in public
+                      if (inspect.isclass(value) or inspect.isfunction(value))
+                      and (value.__module__, value.__name__) not in listed})
+    assert not missing, f"not in the API reference: {missing}"

@@ -15,6 +15,7 @@ from tests.conftest import (
     away_from_zero,
     check_loss,
     check_module,
+    trained_batchnorm,
 )
 
 CASES = np.random.default_rng(1234)
@@ -39,6 +40,18 @@ SHARED_CHECK_CASES = [
         bpcore.Linear(5, 3, rng=1, dtype=dtype)), (5, 4)), id="Sequential"),
     pytest.param(check_module, (lambda dtype: bpcore.Residual(bpcore.Sequential(
         bpcore.Linear(4, 4, rng=0, dtype=dtype), bpcore.Tanh())), (5, 4)), id="Residual"),
+    pytest.param(check_module, (lambda dtype: bpcore.BatchNorm1d(4, dtype=dtype), (5, 4)),
+                 id="BatchNorm1d-train"),
+    pytest.param(check_module, (lambda dtype: trained_batchnorm(4, dtype).eval(), (5, 4)),
+                 id="BatchNorm1d-eval"),
+    pytest.param(check_module, (lambda dtype: bpcore.Sequential(
+        bpcore.Linear(4, 5, rng=0, dtype=dtype), trained_batchnorm(5, dtype), bpcore.Tanh(),
+        bpcore.Linear(5, 3, rng=1, dtype=dtype)), (6, 4)), id="Sequential-BatchNorm1d"),
+    # in training mode every forward pass draws a new mask: test_dropout checks that mode
+    pytest.param(check_module, (lambda dtype: bpcore.Dropout(0.5, rng=0).eval(), (5, 4)),
+                 id="Dropout-eval"),
+    pytest.param(check_module, (lambda dtype: bpcore.RNN(3, 4, rng=0, dtype=dtype), (2, 5, 3)),
+                 id="RNN"),
     *[pytest.param(check_module, (partial(mlp, activation), (5, 4)), id=f"MLP-{activation}")
       for activation in sorted(ACTIVATIONS)],
     pytest.param(check_loss, (bpcore.MSELoss, LOGITS, CASES.standard_normal((6, 3))),
@@ -149,6 +162,14 @@ class BCEWithLogitsLossReturningAnArray(bpcore.BCEWithLogitsLoss):
         return np.float32(super().forward(prediction, target))
 
 
+class BatchNormWithConstantStatistics(bpcore.BatchNorm1d):
+    """The classic slip: backward treats the batch mean and variance as constants."""
+
+    def backward(self, grad_output, input_grad=True):
+        super().backward(grad_output, input_grad=False)
+        return grad_output * self.weight.data * self._inv_std if input_grad else None
+
+
 def linear_bug(bug, size=3):
     """A maker of the planted ``bug``, a Linear(4, size) subclass, in the dtype asked for."""
     return lambda dtype: bug(4, size, rng=0, dtype=dtype)
@@ -178,6 +199,11 @@ PLANTED_BUGS = [
     pytest.param(check_module, (lambda dtype: bpcore.Sequential(
         bpcore.Linear(4, 3, init="zeros", dtype=dtype), bpcore.ReLU()), (5, 4)),
                  "from its kink", id="relu-at-its-kink"),
+    pytest.param(check_module, (lambda dtype: BatchNormWithConstantStatistics(4, dtype=dtype),
+                                (5, 4)), "gradient check fails", id="batchnorm-constant-statistics"),
+    # truncated backpropagation through time is, by design, not the whole gradient
+    pytest.param(check_module, (lambda dtype: bpcore.RNN(3, 4, truncate=2, rng=0, dtype=dtype),
+                                (2, 5, 3)), "gradient check fails", id="rnn-truncated"),
     pytest.param(check_loss, (MSELossWithoutTheFactorTwo, LOGITS, np.zeros((6, 3))),
                  "gradient check fails", id="loss-dropped-factor"),
     pytest.param(check_loss, (MSELossWithFloat64Gradient, LOGITS, np.zeros((6, 3))),
@@ -340,7 +366,7 @@ def test_backward_with_wrong_gradient_shape():
 
 
 def test_dtype_mismatch_between_input_and_layer():
-    with pytest.raises(TypeError, match=r"float64 weights but got float32 input.*astype\(np.float64\)"):
+    with pytest.raises(TypeError, match=r"float64 parameters but got float32 input.*astype\(np.float64\)"):
         bpcore.Linear(2, 2, rng=0).forward(np.ones((1, 2), dtype=np.float32))
 
 
@@ -392,7 +418,7 @@ def test_only_real_floating_dtypes(call, shown):
 
 def test_integer_input_to_a_float32_layer_names_its_dtype():
     layer = bpcore.Linear(2, 2, rng=0, dtype=np.float32)
-    with pytest.raises(TypeError, match=r"float32 weights but got int64 input; cast the input with x.astype\(np.float32\)$"):
+    with pytest.raises(TypeError, match=r"float32 parameters but got int64 input; cast the input with x.astype\(np.float32\)$"):
         layer.forward(np.ones((1, 2), dtype=np.int64))
 
 
@@ -478,3 +504,38 @@ def test_an_infinite_input_meeting_a_zero_weight_gives_the_input_message_alone()
     with pytest.raises(bpcore.NonFiniteError,
                        match=r"input to Linear\(2, 2\) contains NaN or inf \(1 of 2 entries"):
         layer(np.array([[np.inf, 1.0]]))
+
+
+# --- train() and eval() ----------------------------------------------------------------------
+
+
+def every_module(module):
+    yield module
+    for child in module.children():
+        yield from every_module(child)
+
+
+def test_train_and_eval_set_training_on_every_module_inside_and_return_the_module():
+    inner = bpcore.Sequential(bpcore.Linear(4, 4, rng=0), bpcore.BatchNorm1d(4), bpcore.Tanh())
+    model = bpcore.Sequential(bpcore.Linear(3, 4, rng=1), bpcore.Dropout(0.2, rng=0),
+                              bpcore.Residual(inner), bpcore.Linear(4, 2, rng=2))
+    modules = list(every_module(model))
+    assert len(modules) == 9
+    assert all(module.training is True for module in modules)  # the default
+    assert model.eval() is model
+    assert all(module.training is False for module in modules)
+    assert model.train() is model
+    assert all(module.training is True for module in modules)
+    assert model.train(False) is model
+    assert all(module.training is False for module in modules)
+
+
+def test_train_takes_a_bool():
+    with pytest.raises(TypeError, match=r"train\(mode\) takes True or False, got str 'eval'"):
+        bpcore.Linear(2, 2).train("eval")
+
+
+def test_fresh_modules_do_not_share_a_mode():
+    first, second = bpcore.Dropout(), bpcore.Dropout()
+    first.eval()
+    assert second.training is True

@@ -1,4 +1,5 @@
-"""Tests of bpcore.optim: convergence on a quadratic, steps by hand, state over steps, bad settings."""
+"""Tests of bpcore.optim: convergence on a quadratic, steps by hand, state over steps, bad settings,
+and the learning-rate schedules."""
 
 import math
 
@@ -6,7 +7,16 @@ import numpy as np
 import pytest
 
 import bpcore
-from bpcore.optim import SGD, Adagrad, Adam, AdamW, RMSprop
+from bpcore.optim import (
+    SGD,
+    Adagrad,
+    Adam,
+    AdamW,
+    CosineAnnealingLR,
+    LinearLR,
+    RMSprop,
+    StepLR,
+)
 
 
 def quadratic_gradient(parameter, minimum, curvature):
@@ -217,3 +227,87 @@ def test_the_same_parameter_twice_is_refused():
     shared = bpcore.Sequential(layer, bpcore.Tanh(), layer)
     with pytest.raises(ValueError, match=r"Adam got the same Parameter\(W, .*\) twice, as items 0 and 2.*shares its parameters"):
         Adam(shared.parameters())
+
+
+# --- learning-rate schedules -------------------------------------------------------------
+
+
+def sgd(lr=0.5):
+    return SGD([bpcore.Parameter(np.zeros(2))], lr=lr)
+
+
+def rates_over(schedule, epochs):
+    """The optimizer's rate before the first ``step()`` and after each of ``epochs``."""
+    rates = [schedule.optimizer.lr]
+    for _ in range(epochs):
+        schedule.step()
+        rates.append(schedule.optimizer.lr)
+    return rates
+
+
+def test_step_lr_by_hand():
+    schedule = StepLR(sgd(), step_size=2, gamma=0.5)
+    rates = rates_over(schedule, 5)
+    assert rates == [0.5, 0.5, 0.25, 0.25, 0.125, 0.125]
+    assert (schedule.last_epoch, schedule.base_lr, schedule.gamma) == (5, 0.5, 0.5)
+    assert StepLR(sgd(), step_size=3).gamma == 0.1  # PyTorch's default
+
+
+def test_cosine_reaches_its_floor_at_t_max_halfway_at_half_and_comes_back():
+    schedule = CosineAnnealingLR(sgd(1.0), T_max=4, eta_min=0.2)
+    rates = rates_over(schedule, 8)
+    assert rates[2] == pytest.approx(0.6)
+    assert rates[4] == pytest.approx(0.2)
+    assert rates[8] == pytest.approx(1.0)
+    assert CosineAnnealingLR(sgd(), T_max=3).eta_min == 0
+
+
+def test_linear_warm_up_climbs_to_the_base_rate_and_stays():
+    schedule = LinearLR(sgd(0.3), start_factor=0.1, total_iters=3)
+    rates = rates_over(schedule, 5)
+    assert rates == pytest.approx([0.03, 0.12, 0.21, 0.3, 0.3, 0.3])
+    default = LinearLR(sgd())
+    assert (default.start_factor, default.end_factor, default.total_iters) == (1 / 3, 1.0, 5)
+
+
+def test_fit_steps_the_schedule_once_per_epoch():
+    X, y = bpcore.xor()
+    y = y.reshape(-1, 1)
+    model = bpcore.MLP([2, 4, 1], activation="tanh", seed=0)
+    opt = SGD(model.parameters(), lr=0.4)
+    schedule = StepLR(opt, step_size=3)
+    bpcore.fit(model, bpcore.BCEWithLogitsLoss(), opt, X, y, epochs=7, batch_size=2,
+               scheduler=schedule)
+    assert schedule.last_epoch == 7
+    assert opt.lr == pytest.approx(0.4 * 0.1**2)
+
+
+@pytest.mark.parametrize(
+    "make, error, message",
+    [
+        (lambda opt: StepLR(opt, step_size=0), ValueError, "step_size must be a positive integer, got 0"),
+        (lambda opt: StepLR(opt, step_size=2.5), TypeError, "step_size must be a positive integer, got float"),
+        (lambda opt: StepLR(opt, 2, gamma=0), ValueError, "gamma must be a positive finite number, got 0"),
+        (lambda opt: CosineAnnealingLR(opt, T_max=0), ValueError, "T_max must be a positive integer"),
+        (lambda opt: CosineAnnealingLR(opt, 5, eta_min=-1), ValueError, "eta_min must be a finite number ≥ 0"),
+        (lambda opt: LinearLR(opt, start_factor=0), ValueError, r"start_factor must lie in \(0, 1\], got 0"),
+        (lambda opt: LinearLR(opt, end_factor=1.5), ValueError, r"end_factor must lie in \[0, 1\], got 1.5"),
+        (lambda opt: LinearLR(opt, total_iters=0), ValueError, "total_iters must be a positive integer"),
+        (lambda opt: StepLR(opt.params, 2), TypeError, "StepLR schedules a bpcore Optimizer, got list"),
+    ],
+)
+def test_bad_schedule_settings_are_named(make, error, message):
+    with pytest.raises(error, match=message):
+        make(sgd())
+
+
+def test_fit_refuses_a_schedule_of_another_optimizer_or_something_else():
+    X, y = bpcore.xor()
+    y = y.reshape(-1, 1)
+    model = bpcore.MLP([2, 2, 1])
+    opt = SGD(model.parameters(), lr=0.1)
+    with pytest.raises(ValueError, match="the scheduler schedules another optimizer"):
+        bpcore.fit(model, bpcore.BCEWithLogitsLoss(), opt, X, y, epochs=1,
+                   scheduler=StepLR(sgd(), 2))
+    with pytest.raises(TypeError, match="scheduler must be a schedule of bpcore.optim"):
+        bpcore.fit(model, bpcore.BCEWithLogitsLoss(), opt, X, y, epochs=1, scheduler=0.5)

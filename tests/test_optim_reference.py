@@ -1,4 +1,5 @@
-"""Tests of bpcore.optim against PyTorch: the updates reproduce stored trajectories.
+"""Tests of bpcore.optim against PyTorch: the updates reproduce stored trajectories, and the
+learning-rate schedules PyTorch's rates.
 
 ``tests/data/optim_reference.json`` was produced with PyTorch by
 ``scripts/make_optim_reference.py``; PyTorch is not needed here. Each configuration
@@ -47,3 +48,19 @@ def test_matches_pytorch_trajectory(config):
                 atol=1e-12,
                 err_msg=f"{config['id']}: {name} after step {step + 1}",
             )
+
+
+@pytest.mark.parametrize("schedule", REFERENCE["schedules"], ids=lambda s: s["id"])
+def test_schedules_match_pytorchs_rates_epoch_by_epoch(schedule):
+    """The rate before the first step() and after each agrees with PyTorch's to 1e-9 relative."""
+    weight = bpcore.Parameter(np.zeros(1))
+    opt = optim.SGD([weight], lr=REFERENCE["schedule_lr"])
+    scheduler = getattr(optim, schedule["scheduler"])(opt, **schedule["kwargs"])
+    rates = [opt.lr]
+    for _ in range(len(schedule["rates"]) - 1):
+        opt.step()
+        scheduler.step()
+        assert scheduler.get_last_lr() == [opt.lr]
+        rates.append(opt.lr)
+    np.testing.assert_allclose(rates, schedule["rates"], rtol=1e-9, atol=1e-15,
+                               err_msg=schedule["id"])

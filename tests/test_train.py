@@ -32,6 +32,23 @@ def test_spiral_reaches_ninety_percent_with_a_small_relu_network():
     assert bpcore.accuracy(model(X), y) >= 0.9
 
 
+def test_a_network_with_batch_norm_and_dropout_trains_and_predicts_in_evaluation_mode():
+    X, y = bpcore.spiral(n_per_class=100, n_classes=3, seed=0)
+    model = bpcore.Sequential(
+        bpcore.Linear(2, 64, init="he_normal", rng=0), bpcore.BatchNorm1d(64), bpcore.ReLU(),
+        bpcore.Dropout(0.1, rng=0), bpcore.Linear(64, 3, rng=1))
+    model.eval()  # fit switches to training mode itself
+    optimizer = bpcore.optim.AdamW(model.parameters(), lr=0.02)
+    schedule = bpcore.optim.CosineAnnealingLR(optimizer, T_max=200)
+    history = bpcore.fit(model, bpcore.CrossEntropyLoss(), optimizer, X, y, epochs=200,
+                         batch_size=50, scheduler=schedule)
+    assert model.training and not history.diverged
+    assert optimizer.lr == pytest.approx(0.0, abs=1e-15)  # the cosine's end
+    evaluated = model.eval()(X)
+    np.testing.assert_array_equal(model(X), evaluated)  # no dropout, running statistics
+    assert bpcore.accuracy(evaluated, y) >= 0.9
+
+
 def test_history_records_each_epoch():
     X, y = bpcore.blobs(n_per_class=20, seed=1)
     model = bpcore.MLP([2, 5, 5, 2], activation="tanh", seed=0)
