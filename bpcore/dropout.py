@@ -21,6 +21,8 @@ class Dropout(Module):
     ``rng`` (a seed or a NumPy Generator) draws the masks. ``p = 0`` keeps
     everything; ``p = 1`` drops everything (the output is zeros). The
     identity in evaluation mode (``eval()``).
+
+    Taught in :doc:`/chapters/09_beyond_mlp`.
     """
 
     def __init__(self, p=0.5, *, rng=None):

@@ -49,6 +49,8 @@ class BatchNorm1d(Module):
     (``eval()``): normalises with the running estimates and updates
     nothing. Parameters ``weight`` γ (ones) then ``bias`` β (zeros). The
     derivation of the backward pass is the module's docstring.
+
+    Taught in :doc:`/chapters/09_beyond_mlp`.
     """
 
     def __init__(

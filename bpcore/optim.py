@@ -190,6 +190,8 @@ class AdamW(Adam):
     Unlike ``Adam(weight_decay=λ)``, the decay never enters the moment
     estimates, so every weight decays at the same rate whatever its
     gradient's scale (Loshchilov and Hutter's AdamW, as in PyTorch).
+
+    Taught in :doc:`/chapters/07_optimizers`.
     """
 
     def __init__(
@@ -216,6 +218,8 @@ class Adagrad(Optimizer):
 
     Parameters whose gradients have been large take ever smaller steps. Its
     update rule is PyTorch's (with no ``lr_decay``).
+
+    Taught in :doc:`/chapters/07_optimizers`.
     """
 
     def __init__(self, params, lr=0.01, eps=1e-10, weight_decay=0.0):
@@ -238,6 +242,8 @@ class LRScheduler:
     PyTorch's schedulers: after ``t`` calls (``last_epoch`` = t) the rate is
     ``lr_at(t)``, computed in closed form from the rate the optimizer had
     when the scheduler was built, ``base_lr``.
+
+    Taught in :doc:`/chapters/07_optimizers`.
     """
 
     def __init__(self, optimizer):
@@ -269,6 +275,8 @@ class StepLR(LRScheduler):
     """Multiplies the rate by ``gamma`` every ``step_size`` epochs.
 
     η_t = η₀ γ^⌊t / step_size⌋.
+
+    Taught in :doc:`/chapters/07_optimizers`.
     """
 
     def __init__(self, optimizer, step_size, gamma=0.1):
@@ -286,6 +294,8 @@ class CosineAnnealingLR(LRScheduler):
 
     η_t = η_min + (η₀ - η_min) (1 + cos(π t / T_max)) / 2: η_min at
     ``T_max`` epochs, and back up, periodically, after that (as PyTorch's).
+
+    Taught in :doc:`/chapters/07_optimizers`.
     """
 
     def __init__(self, optimizer, T_max, eta_min=0.0):  # noqa: N803
@@ -305,6 +315,8 @@ class LinearLR(LRScheduler):
     η_t = η₀ (s + (e - s) min(t, total_iters) / total_iters), with s =
     ``start_factor`` and e = ``end_factor``: PyTorch's LinearLR, with its
     defaults.
+
+    Taught in :doc:`/chapters/07_optimizers`.
     """
 
     def __init__(

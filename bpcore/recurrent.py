@@ -48,6 +48,8 @@ class RNN(Module):
     through time. After ``backward``, ``hidden_grad[:, t]`` holds ∂L/∂h_t,
     the gradient that reached each step. The derivation is the module's
     docstring.
+
+    Taught in :doc:`/chapters/09_beyond_mlp`.
     """
 
     def __init__(

@@ -48,3 +48,48 @@ def test_sigmoid_output_losses_are_finite_at_extreme_logits_without_warnings():
 def test_confident_mistakes_vanish_under_mse_but_not_under_cross_entropy():
     out = examples.sigmoid_output_losses(-12.0)
     assert abs(out["mse_grad"]) < 1e-4 and abs(out["bce_grad"]) > 0.99
+
+
+@pytest.mark.parametrize("y", [0.0, 1.0])
+def test_clipped_cross_entropy_is_the_clipped_formula(y):
+    eps = 1e-7
+    z = np.linspace(-30, 30, 61)
+    p = 1 / (1 + np.exp(-z))
+    p_clipped = np.clip(p, eps, 1 - eps)
+    out = examples.clipped_cross_entropy(z, y, eps=eps)
+    assert np.array_equal(out["clipped"], (p < eps) | (p > 1 - eps))
+    expected = -(y * np.log(p_clipped) + (1 - y) * np.log(1 - p_clipped))
+    assert np.allclose(out["clipped_loss"], expected, rtol=1e-12)
+    reference = examples.sigmoid_output_losses(z, y)
+    assert np.allclose(out["bce"], reference["bce"], rtol=1e-15)
+    assert np.allclose(out["bce_grad"], reference["bce_grad"], rtol=1e-15)
+
+
+@pytest.mark.parametrize("y", [0.0, 1.0])
+def test_clipped_gradient_matches_nudging_and_is_zero_where_it_clips(
+        y, assert_matches_central_differences):
+    eps = 1e-7
+    edge = np.log(eps) - np.log1p(-eps)  # sigma(edge) = eps
+    # away from the two kinks at z = ±edge, and, inside, where 1 - p or p is not so small
+    # that forming it from p loses the digits nudging needs
+    z = np.concatenate([np.linspace(-30, edge - 0.5, 7), np.linspace(-10, 10, 9),
+                        np.linspace(-edge + 0.5, 30, 7)])
+    out = examples.clipped_cross_entropy(z, y, eps=eps)
+    assert_matches_central_differences(
+        lambda t: examples.clipped_cross_entropy(t, y, eps=eps)["clipped_loss"], z,
+        out["clipped_grad"])
+    outside = np.abs(z) > -edge
+    assert np.all(out["clipped"] == outside)
+    assert np.all(out["clipped_grad"][outside] == 0)
+    inside = ~outside
+    assert np.allclose(out["clipped_grad"][inside], out["bce_grad"][inside], rtol=0, atol=0)
+
+
+def test_a_clipped_confident_mistake_has_loss_minus_log_eps_and_no_gradient():
+    eps, p = 1e-7, 1e-9
+    z = np.log(p) - np.log1p(-p)
+    out = examples.clipped_cross_entropy(z, 1.0, eps=eps)
+    assert np.isclose(out["clipped_loss"], -np.log(eps), rtol=1e-12)
+    assert out["clipped_grad"] == 0
+    assert np.isclose(out["bce"], -np.log(p), rtol=1e-9)
+    assert abs(out["bce_grad"] - (p - 1)) < 1e-12

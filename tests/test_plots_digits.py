@@ -109,3 +109,30 @@ def test_draw_input_gradients_uses_one_symmetric_red_blue_scale(digits):
     assert [ax.get_title() for ax in fig.axes[1:3]] == ["wrong", "true"]
     with pytest.raises(ValueError, match="titles"):
         plots.draw_input_gradients(Figure(), digits.X_test[0], gradients, ["one"])
+
+
+def test_draw_example_nudges_shows_each_digit_its_nudges_their_mean_and_the_cosines(digits):
+    rng = np.random.default_rng(0)
+    images, labels = digits.X_test[:4], digits.y_test[:4]
+    nudges = rng.uniform(-1, 1, (4, 10))
+    cosines = np.corrcoef(rng.standard_normal((4, 6)))
+    fig = Figure()
+    plots.draw_example_nudges(fig, images, labels, nudges, cosines)
+    ax_nudges, ax_cosines = fig.axes
+    shown = ax_nudges.images
+    assert len(shown) == 5  # four digits, then the nudges
+    for image, digit in zip(shown[:4], images, strict=True):
+        np.testing.assert_array_equal(image.get_array(), digit.reshape(8, 8))
+    table = shown[4].get_array()
+    np.testing.assert_allclose(table[:4], nudges)
+    np.testing.assert_allclose(table[4], nudges.mean(axis=0))  # the mean row
+    (matrix,) = ax_cosines.images
+    np.testing.assert_allclose(matrix.get_array(), cosines)
+    for image in (shown[4], matrix):
+        assert image.get_cmap().name == "RdBu_r"
+        assert (image.norm.vmin, image.norm.vmax) == (-1, 1)
+    written = [text.get_text() for text in ax_cosines.texts]
+    assert len(written) == 16 and written[0] == "+1.0"
+    assert [t.get_text() for t in ax_cosines.get_yticklabels()] == [str(k) for k in labels]
+    with pytest.raises(ValueError, match="cosines of shape"):
+        plots.draw_example_nudges(Figure(), images, labels, nudges, cosines[:3, :3])

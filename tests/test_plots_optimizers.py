@@ -109,3 +109,46 @@ def test_draw_lr_range_test():
     np.testing.assert_array_equal(line(ax, "smoothed").get_ydata(), losses)
     assert ax.get_xscale() == "log"
     assert any("0.01" in text.get_text() for text in ax.get_legend().get_texts())
+
+
+def test_draw_condition_sweep_draws_counts_and_predictions():
+    ax = Figure().subplots()
+    kappas = np.array([10.0, 100.0, 1000.0])
+    steps = {"gradient descent": [46, 461, 4605], "momentum": [19, 65, 215]}
+    plots.draw_condition_sweep(ax, kappas, steps, tol=1e-8)
+    np.testing.assert_array_equal(line(ax, "steps:momentum").get_ydata(), [19, 65, 215])
+    assert line(ax, "steps:gradient descent").get_color() == plots.OPTIMIZER_COLORS[
+        "gradient descent"]
+    assert ax.get_xscale() == ax.get_yscale() == "log"
+    dashed = [ln for ln in ax.lines if ln.get_linestyle() == "--"]
+    slopes = sorted(np.polyfit(np.log(ln.get_xdata()), np.log(ln.get_ydata()), 1)[0]
+                    for ln in dashed)
+    np.testing.assert_allclose(slopes, [0.5, 1.0])
+
+
+def test_draw_rate_map_marks_curves_optimum_and_divergence():
+    from bpcore.examples import optimizers as computed
+
+    fig = Figure()
+    ax = fig.subplots()
+    etas, mus = np.linspace(0.005, 1, 40), np.linspace(0, 0.99, 30)
+    rates = computed.rate_map([0.2, 4.0], etas, mus)
+    eta, mu, _ = computed.optimal_momentum(0.2, 4.0)
+    colorbar = plots.draw_rate_map(ax, etas, mus, rates, eigenvalues=(0.2, 4.0),
+                                   optimum=(eta, mu), gradient_descent=2 / 4.2,
+                                   points=[(0.5, 0.5), (0.1, 0.9)])
+    assert colorbar.ax in fig.axes
+    mesh = next(c for c in ax.collections if c.get_gid() == "rate-map")
+    shown = np.ma.masked_invalid(mesh.get_array()).reshape(rates.shape)
+    # diverging pairs carry no colour; converging ones the steps per tenfold shrink
+    assert np.all(shown.mask == (rates >= 1))
+    converging = rates < 1
+    np.testing.assert_allclose(shown[converging],
+                               np.minimum(np.log(10) / -np.log(rates[converging]), 1000))
+    for lam in (0.2, 4.0):
+        np.testing.assert_allclose(line(ax, f"critical:{lam:g}").get_ydata(),
+                                   computed.critical_damping(etas, lam))
+    np.testing.assert_allclose(line(ax, "optimum").get_xydata(), [[eta, mu]])
+    np.testing.assert_allclose(line(ax, "gradient-descent").get_xydata(), [[2 / 4.2, 0]])
+    assert len(line(ax, "points").get_xdata()) == 2
+    assert ax.get_legend() is not None

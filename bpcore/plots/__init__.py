@@ -9,6 +9,14 @@ matplotlib is imported inside the functions, so importing bpcore's computing
 modules never needs it.
 """
 
+from .beyond_mlp import (
+    draw_batchnorm_flow,
+    draw_decay_paths,
+    draw_dropout_mask,
+    draw_gradient_through_time,
+    draw_regularised_fits,
+    draw_truncation,
+)
 from .chain import draw_chain_tangent, draw_path_sum, draw_tiny_network
 from .descent import (
     PATH_COLOR,
@@ -19,22 +27,25 @@ from .descent import (
 from .digits import (
     draw_confusion_matrix,
     draw_digit_grid,
+    draw_example_nudges,
     draw_input_gradients,
     draw_misclassified,
     draw_training_curves,
 )
 from .gradient_flow import GRADIENT_FLOW_YLIM, draw_gradient_flow
 from .graph import draw_graph, draw_neuron_graph
-from .losses import draw_loss_response
+from .losses import draw_clipped_gradient, draw_loss_response
 from .optimizers import (
     OPTIMIZER_COLORS,
     VALLEY_LEVELS,
     VALLEY_START,
     draw_batch_noise,
+    draw_condition_sweep,
     draw_lr_range_test,
     draw_path_panels,
     draw_paths_1d,
     draw_paths_2d,
+    draw_rate_map,
     draw_steps_vs_lr,
     draw_valley_explorer,
 )

@@ -3,6 +3,7 @@
 import numpy as np
 
 from ..examples.digits import top_two
+from .style import true_minus
 
 #: Colour map of the digit images: white paper, dark ink.
 DIGIT_CMAP = "gray_r"
@@ -252,3 +253,101 @@ def draw_input_gradients(
         "red: darkening this pixel raises it; blue: lowers it", fontsize=9
     )
     colorbar.ax.tick_params(labelsize=9)
+
+
+def _signed_text(value):
+    """A value for a cell: one decimal, true minus, blank if it is 0.0."""
+    text = f"{value:+.1f}"
+    return "" if text in ("+0.0", "-0.0") else true_minus(text)
+
+
+def draw_example_nudges(fig, images, labels, nudges, cosines):
+    """What each example of a batch wants, and how far the examples agree.
+
+    Left: each example's digit and the nudges it wants for the 10 logits,
+    y_i - p_i (red: raise, blue: lower), with their mean over the batch in
+    the last row, the nudge the batch's gradient step makes. Right: the
+    cosine between every two examples' gradients of all the weights (red:
+    the same change, blue: opposite changes). ``nudges`` has shape (n, K),
+    ``cosines`` (n, n); both are written in their cells.
+
+    Drawn in :doc:`/chapters/08_digits`.
+    """
+    images = np.asarray(images, dtype=np.float64).reshape(len(images), -1)
+    nudges = np.asarray(nudges, dtype=np.float64)
+    cosines = np.asarray(cosines, dtype=np.float64)
+    n, k = nudges.shape
+    if not len(images) == len(labels) == n or cosines.shape != (n, n):
+        raise ValueError(
+            f"got {len(images)} images, {len(labels)} labels, {n} rows of "
+            f"nudges and cosines of shape {cosines.shape}"
+        )
+    from matplotlib.patches import Rectangle
+
+    rows = np.vstack([nudges, nudges.mean(axis=0)])
+    grid = fig.add_gridspec(
+        1,
+        2,
+        width_ratios=[k + 1.8, n],
+        left=0.01,
+        right=0.99,
+        top=0.84,
+        bottom=0.12,
+        wspace=0.12,
+    )
+    ax_nudges = fig.add_subplot(grid[0, 0])
+    ax_cosines = fig.add_subplot(grid[0, 1])
+    # each digit left of its row of nudges, in the same axes
+    for row, (image, label) in enumerate(zip(images, labels, strict=True)):
+        ax_nudges.imshow(
+            _digit(image),
+            cmap=DIGIT_CMAP,
+            vmin=0,
+            vmax=1,
+            extent=(-1.6, -0.62, row + 0.49, row - 0.49),
+        )
+        ax_nudges.add_patch(
+            Rectangle(
+                (-1.6, row - 0.49), 0.98, 0.98, fill=False, lw=0.5, ec="0.6"
+            )
+        )
+        ax_nudges.text(
+            -1.75, row, str(label), ha="right", va="center", fontsize=8
+        )
+    ax_nudges.text(-0.6, n, "mean ", ha="right", va="center", fontsize=8)
+    ax_nudges.add_patch(
+        Rectangle((-0.5, -0.5), k, n + 1, fill=False, lw=0.8, zorder=3)
+    )
+    ax_nudges.set_frame_on(False)
+    style = {"cmap": "RdBu_r", "vmin": -1, "vmax": 1}
+    ax_nudges.imshow(rows, **style, extent=(-0.5, k - 0.5, n + 0.5, -0.5))
+    ax_nudges.set(xlim=(-2.3, k - 0.5), ylim=(n + 0.5, -0.5))
+    ax_nudges.plot([-0.5, k - 0.5], [n - 0.5, n - 0.5], color="k", lw=1.2)
+    ax_cosines.imshow(cosines, **style)
+    for ax, values in ((ax_nudges, rows), (ax_cosines, cosines)):
+        for (row, column), value in np.ndenumerate(values):
+            ax.text(
+                column,
+                row,
+                _signed_text(value),
+                ha="center",
+                va="center",
+                fontsize=6.5,
+                color="w" if abs(value) > 0.6 else "k",
+            )
+    ax_nudges.set_xticks(range(k), [str(c) for c in range(k)])
+    ax_nudges.set_yticks([])
+    ax_nudges.set_xlabel("logit of class", fontsize=9)
+    ax_nudges.set_title(
+        "nudges each digit wants\n(red: raise, blue: lower)", fontsize=9
+    )
+    names = [str(label) for label in labels]
+    ax_cosines.set_xticks(range(n), names)
+    ax_cosines.set_yticks(range(n), names)
+    ax_cosines.set_xlabel("example (its label)", fontsize=9)
+    ax_cosines.set_title(
+        "cosine of their weight gradients\n(red: agree, blue: oppose)",
+        fontsize=9,
+    )
+    for ax in (ax_nudges, ax_cosines):
+        ax.tick_params(labelsize=8, length=0)

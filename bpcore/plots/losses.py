@@ -2,7 +2,11 @@
 
 import numpy as np
 
-from ..examples.losses import sigmoid_output_losses
+from ..examples.losses import (
+    CLIP_EPS,
+    clipped_cross_entropy,
+    sigmoid_output_losses,
+)
 from .style import (
     EXPLORER_FONTSIZE,
     GRADIENT_COLOR,
@@ -96,4 +100,83 @@ def draw_loss_response(fig, z, *, zlim=(-12.5, 6.5)):
             "logit z of the true class", fontsize=EXPLORER_FONTSIZE
         )
         ax.tick_params(labelsize=EXPLORER_FONTSIZE)
+    fig.tight_layout()
+
+
+def draw_clipped_gradient(fig, z=None, *, eps=CLIP_EPS, zlim=(-25, 25)):
+    """BCE with true class 1, from p clipped to [ε, 1 - ε] and from logits.
+
+    Left: both losses against the logit z (blue; the clipped one dashed),
+    which agree until the clip sets in, where p = σ(z) < ε (shaded); there
+    the clipped loss stays at -ln ε. Right: their gradients with respect to
+    z (red): the clipped one is exactly 0 in the shaded region, the one from
+    logits, σ(z) - 1, tends to -1. Markers show the logit ``z``.
+
+    Drawn in :doc:`/chapters/04_losses`.
+    """
+    axis = np.linspace(*zlim, 1001)
+    curves = clipped_cross_entropy(axis, eps=eps)
+    edge = float(np.log(eps) - np.log1p(-eps))  # σ(edge) = ε
+    # no vertical line where the clipped gradient jumps to 0
+    jump = np.flatnonzero(np.diff(curves["clipped"]))
+    clipped_grad = np.insert(curves["clipped_grad"], jump + 1, np.nan)
+    grad_axis = np.insert(axis, jump + 1, np.nan)
+    eps_text = f"{eps:.0e}".replace("e-0", "e-")
+    ax_loss, ax_grad = fig.subplots(1, 2)
+    for ax in (ax_loss, ax_grad):
+        ax.axvspan(zlim[0], edge, color="0.9", zorder=0)
+        ax.set_xlabel("logit z of the true class")
+    ax_loss.plot(
+        axis, curves["bce"], color=VALUE_COLOR, lw=2, label="from the logit"
+    )
+    ax_loss.plot(
+        axis,
+        curves["clipped_loss"],
+        color=VALUE_COLOR,
+        lw=2,
+        ls="--",
+        label=f"p clipped, ε = {eps_text}",
+    )
+    ax_loss.set(xlim=zlim, ylim=(-1, zlim[1] + 1), ylabel="loss")
+    ax_loss.text(zlim[0] + 0.7, 1.5, "p < ε", fontsize=9)
+    ax_loss.legend(loc="upper right", fontsize=8)
+    ax_loss.set_title("the loss", fontsize=10)
+
+    ax_grad.plot(
+        axis,
+        curves["bce_grad"],
+        color=GRADIENT_COLOR,
+        lw=2,
+        label="from the logit: σ(z) − 1",
+    )
+    ax_grad.plot(
+        grad_axis,
+        clipped_grad,
+        color=GRADIENT_COLOR,
+        lw=2,
+        ls="--",
+        label="p clipped",
+    )
+    ax_grad.axhline(0, color="0.4", lw=0.8, zorder=1)
+    ax_grad.set(xlim=zlim, ylim=(-1.15, 0.15), ylabel="∂L/∂z")
+    ax_grad.legend(loc="center right", fontsize=8)
+    ax_grad.set_title("its gradient with respect to z", fontsize=10)
+    if z is not None:
+        here = clipped_cross_entropy(z, eps=eps)
+        ax_loss.plot(
+            [z, z],
+            [here["bce"], here["clipped_loss"]],
+            "o",
+            color="k",
+            ms=5,
+            zorder=3,
+        )
+        ax_grad.plot(
+            [z, z],
+            [here["bce_grad"], here["clipped_grad"]],
+            "o",
+            color="k",
+            ms=5,
+            zorder=3,
+        )
     fig.tight_layout()

@@ -3,7 +3,7 @@
 import numpy as np
 
 from ..examples import landscapes
-from ..examples.optimizers import steps_to_reach
+from ..examples.optimizers import critical_damping, steps_to_reach
 from ..optim import SGD
 
 #: One colour per optimizer, the same in every figure of chapter 7.
@@ -374,3 +374,198 @@ def draw_lr_range_test(ax, lrs, losses, *, smoothed=None, suggestion=None):
         xlabel=r"learning rate $\eta$ (log scale)", ylabel="training loss"
     )
     ax.legend(fontsize=9)
+
+
+def draw_condition_sweep(ax, kappas, steps, *, tol):
+    """Steps to a tolerance against the condition number κ, log-log.
+
+    ``steps`` maps a method's name (its start picks the colour) to one
+    count per κ. Dashed lines are the predictions for loss ratio ``tol``:
+    κ ln(1/tol) / 4 (slope 1) and √κ ln(1/tol) / 4 (slope 1/2).
+
+    Drawn in :doc:`/chapters/07_optimizers`.
+    """
+    kappas = np.asarray(kappas, dtype=np.float64)
+    scale = np.log(1 / tol) / 4
+    ax.loglog(
+        kappas,
+        scale * kappas,
+        "--",
+        color=_optimizer_color("gradient descent", 0),
+        lw=1,
+        label=r"slope 1: $\kappa \ln(1/\mathrm{tol}) / 4$",
+    )
+    ax.loglog(
+        kappas,
+        scale * np.sqrt(kappas),
+        "--",
+        color=_optimizer_color("momentum", 1),
+        lw=1,
+        label=r"slope 1/2: $\sqrt{\kappa} \ln(1/\mathrm{tol}) / 4$",
+    )
+    for index, (name, counts) in enumerate(steps.items()):
+        ax.loglog(
+            kappas,
+            np.asarray(counts, dtype=np.float64),
+            "o-",
+            color=_optimizer_color(name, index),
+            ms=5,
+            lw=1.4,
+            label=name,
+            gid=f"steps:{name}",
+        )
+    ax.set(
+        xlabel=r"condition number $\kappa = \lambda_{max} / \lambda_{min}$",
+        ylabel="steps to the tolerance",
+    )
+    ax.legend(fontsize=9, loc="upper left")
+
+
+def draw_rate_map(
+    ax,
+    etas,
+    mus,
+    rates,
+    *,
+    eigenvalues=(),
+    optimum=None,
+    gradient_descent=None,
+    points=(),
+    vmax=1000,
+):
+    """The convergence rate of momentum over the (η, μ) plane, a heat map.
+
+    ``rates`` has shape (len(mus), len(etas)), e.g. from
+    ``examples.rate_map``; it is coloured as the steps that shrink the
+    error tenfold, ln 10 / ln(1/rate), on a log scale up to ``vmax``, and
+    the region where it diverges (rate ≥ 1) is grey and hatched. Drawn on
+    top: each eigenvalue's critical-damping curve μ = (1 - √(ηλ))², the
+    ``optimum`` (η, μ) as a star, gradient descent's best η (at μ = 0) as
+    a diamond and ``points`` (pairs (η, μ)) as dots; the legend goes below
+    the axes. Returns the colour bar.
+
+    Drawn in :doc:`/chapters/07_optimizers`.
+    """
+    from matplotlib import patheffects
+    from matplotlib.colors import LogNorm
+
+    etas = np.asarray(etas, dtype=np.float64)
+    mus = np.asarray(mus, dtype=np.float64)
+    rates = np.asarray(rates, dtype=np.float64)
+    converges = rates < 1
+    with np.errstate(divide="ignore"):
+        tenfold = np.log(10) / -np.log(np.where(converges, rates, 0.5))
+    tenfold = np.where(converges, np.minimum(tenfold, vmax), np.nan)
+    finite = tenfold[np.isfinite(tenfold)]
+    vmin = max(finite.min(), 1.0) if finite.size else 1.0
+    image = ax.pcolormesh(
+        etas,
+        mus,
+        tenfold,
+        norm=LogNorm(vmin=vmin, vmax=vmax),
+        cmap="viridis_r",
+        shading="nearest",
+        rasterized=True,
+        gid="rate-map",
+    )
+    ax.contourf(
+        etas,
+        mus,
+        (~converges).astype(float),
+        levels=[0.5, 1.5],
+        colors=["0.8"],
+        hatches=["//"],
+        zorder=3,
+    )
+    ax.contour(
+        etas,
+        mus,
+        rates,
+        levels=[1.0],
+        colors="0.3",
+        linewidths=1.0,
+        zorder=3,
+    )
+    styles = ["-", "--", ":", "-."]
+    for index, lam in enumerate(eigenvalues):
+        ax.plot(
+            etas,
+            critical_damping(etas, lam),
+            styles[index % len(styles)],
+            color="w",
+            lw=1.6,
+            path_effects=[
+                patheffects.Stroke(linewidth=2.8, foreground="0.2"),
+                patheffects.Normal(),
+            ],
+            label=f"critical damping, $\\lambda = {lam:g}$",
+            gid=f"critical:{lam:g}",
+        )
+    if len(points):
+        points = np.asarray(points, dtype=np.float64)
+        ax.plot(
+            points[:, 0],
+            points[:, 1],
+            "o",
+            color="w",
+            mec="k",
+            mew=0.6,
+            ms=3.5,
+            ls="none",
+            zorder=4,
+            label="the explorer's grid",
+            gid="points",
+        )
+    if gradient_descent is not None:
+        ax.plot(
+            gradient_descent,
+            0,
+            "D",
+            color="0.3",
+            mec="w",
+            ms=7,
+            ls="none",
+            clip_on=False,
+            zorder=5,
+            label="best gradient descent",
+            gid="gradient-descent",
+        )
+    if optimum is not None:
+        ax.plot(
+            *optimum,
+            "*",
+            color="gold",
+            mec="k",
+            ms=14,
+            ls="none",
+            zorder=5,
+            label="best momentum",
+            gid="optimum",
+        )
+    ax.text(
+        etas[-1] - 0.02 * (etas[-1] - etas[0]),
+        mus[0] + 0.04 * (mus[-1] - mus[0]),
+        "diverges",
+        ha="right",
+        va="bottom",
+        fontsize=9,
+        bbox={"fc": "0.8", "ec": "none", "pad": 1.5},
+        zorder=4,
+    )
+    ax.set(
+        xlim=(etas[0], etas[-1]),
+        ylim=(mus[0], mus[-1]),
+        xlabel=r"learning rate $\eta$",
+        ylabel=r"momentum $\mu$",
+    )
+    ax.legend(
+        fontsize=8.5,
+        loc="upper center",
+        bbox_to_anchor=(0.5, -0.16),
+        ncols=2,
+        frameon=False,
+    )
+    colorbar = ax.figure.colorbar(image, ax=ax, pad=0.02)
+    colorbar.set_label("steps per tenfold shrink of the error", fontsize=9)
+    colorbar.ax.tick_params(labelsize=9)
+    return colorbar
