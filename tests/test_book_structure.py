@@ -323,3 +323,38 @@ def test_the_api_reference_lists_every_public_name():
                       if (inspect.isclass(value) or inspect.isfunction(value))
                       and (value.__module__, value.__name__) not in listed})
     assert not missing, f"not in the API reference: {missing}"
+
+
+#: A line that Markdown reads as the start of a list item, quote or heading.
+BLOCK_START = re.compile(r"\s*([-+*>#]|\d+[.)])\s")
+
+
+def lines_starting_blocks_inside_maths(markdown):
+    """The lines of ``markdown`` that continue an inline ``$...$`` and begin like a list item,
+    a quote or a heading: Markdown starts the block there and the maths breaks (the rest of
+    the paragraph is typeset as one formula). Display maths (``$$``) is skipped."""
+    body = re.sub(r"\$\$.*?\$\$", lambda m: "\n" * m.group(0).count("\n"), markdown, flags=re.S)
+    inside, found = False, []
+    for line in body.split("\n"):
+        if inside and BLOCK_START.match(line):
+            found.append(line)
+        if len(re.findall(r"(?<!\\)\$", line)) % 2:
+            inside = not inside
+    return found
+
+
+def test_no_inline_maths_is_broken_by_a_line_that_starts_a_block():
+    pages = {path.name: [cell.source for cell in nbformat.read(path, as_version=4).cells
+                         if cell.cell_type == "markdown"] for path in CHAPTERS}
+    pages |= {path.name: [path.read_text()] for path in [*(ROOT / "backmatter").glob("*.md"),
+                                                        ROOT / "intro.md"]}
+    broken = {name: lines for name, sources in pages.items()
+              for lines in [[line for source in sources
+                             for line in lines_starting_blocks_inside_maths(source)]] if lines}
+    assert not broken, f"rewrap these lines so they do not start a Markdown block: {broken}"
+
+
+def test_the_maths_check_finds_a_broken_line():
+    assert lines_starting_blocks_inside_maths("roots of $r^2 - b r\n+ \\mu = 0$ here") == [
+        "+ \\mu = 0$ here"]
+    assert lines_starting_blocks_inside_maths("$a$\n- an item\n$$\nx\n+ y\n$$") == []
