@@ -2,8 +2,11 @@
 
 Every generator returns ``X`` as an array of shape (n, 2) (digits: (n, 64))
 of the floating ``dtype`` asked for (float64 by default) and ``y`` as
-integer class labels of shape (n,). For a one-output network with
-BCEWithLogitsLoss use ``y.reshape(-1, 1).astype(float)`` as the target.
+integer class labels of shape (n,), of NumPy's index type ``np.intp``
+(int64 on 64-bit Python, int32 in a browser's 32-bit Python), which
+np.bincount and indexing take on every platform. For a one-output
+network with BCEWithLogitsLoss use ``y.reshape(-1, 1).astype(float)`` as
+the target.
 The digits come bundled with scikit-learn.
 """
 
@@ -23,7 +26,7 @@ from .checks import (
 
 def _shuffled(X, y, rng, dtype):
     order = rng.permutation(len(X))
-    return X[order].astype(dtype), y[order].astype(np.int64)
+    return X[order].astype(dtype), y[order].astype(np.intp)
 
 
 def xor(repeats=1, noise=0.0, seed=0, dtype=np.float64):
@@ -40,7 +43,7 @@ def xor(repeats=1, noise=0.0, seed=0, dtype=np.float64):
     check_float_dtype(dtype)
     corners = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=np.float64)
     X = np.tile(corners, (repeats, 1))
-    y = np.tile([0, 1, 1, 0], repeats).astype(np.int64)
+    y = np.tile([0, 1, 1, 0], repeats).astype(np.intp)
     if noise:
         X = X + noise * np.random.default_rng(seed).standard_normal(X.shape)
     return X.astype(dtype), y
@@ -66,7 +69,7 @@ def spiral(
     y = np.repeat(np.arange(n_classes), n_per_class)
     angle = 4.0 * (y + radius) + noise * rng.standard_normal(radius.size)
     X = np.column_stack([radius * np.sin(angle), radius * np.cos(angle)])
-    return X.astype(dtype), y.astype(np.int64)
+    return X.astype(dtype), y.astype(np.intp)
 
 
 def blobs(
@@ -180,7 +183,7 @@ def digits(test_fraction=0.25, seed=0, dtype=np.float64):
 
     bunch = load_digits()
     X = (bunch.data / 16.0).astype(dtype)
-    y = bunch.target.astype(np.int64)
+    y = bunch.target.astype(np.intp)
     split = train_test_split(
         X, y, test_size=test_fraction, random_state=seed, stratify=y
     )

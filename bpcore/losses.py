@@ -31,7 +31,7 @@ def predict_classes(scores):
     scores = np.asarray(scores)
     if scores.ndim == 2 and scores.shape[1] > 1:
         return scores.argmax(axis=1)
-    return (scores.reshape(-1) > 0).astype(np.int64)
+    return (scores.reshape(-1) > 0).astype(np.intp)
 
 
 class Loss:
@@ -135,7 +135,7 @@ class BCEWithLogitsLoss(ClassificationLoss):
 
     def predict(self, scores):
         """1 where a logit is positive, else 0: each is its own yes/no."""
-        return (np.asarray(scores) > 0).astype(np.int64)
+        return (np.asarray(scores) > 0).astype(np.intp)
 
 
 class CrossEntropyLoss(ClassificationLoss):

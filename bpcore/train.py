@@ -86,7 +86,7 @@ def _fraction_correct(predicted, target):
     """
     target = np.asarray(target)
     if predicted.ndim == 2:
-        labels = (target > 0.5).astype(np.int64)
+        labels = (target > 0.5).astype(np.intp)
     elif target.ndim == 2 and target.shape[1] > 1:
         labels = target.argmax(axis=1)
     else:
@@ -96,7 +96,7 @@ def _fraction_correct(predicted, target):
             and labels.size
             and 0 <= labels.min() <= labels.max() <= 1
         ):
-            labels = (labels > 0.5).astype(np.int64)
+            labels = (labels > 0.5).astype(np.intp)
     if predicted.shape != labels.shape:
         raise ShapeError(
             f"{len(predicted)} predictions do not match targets of shape "

@@ -3,6 +3,7 @@
 By default a Jupyter Book page loads MathJax, RequireJS and the Jupyter widget manager
 from public CDNs. This script downloads pinned versions of the three packages with
 ``npm pack``, keeps the files a page can load, and puts them in ``_vendor/_static/vendor/``.
+(Pyodide, the Python that runs in the page, has its own script: ``vendor_pyodide.py``.)
 The book copies ``_vendor/`` into the built site (``html_extra_path`` in ``_config.yml``),
 so they are served from ``_build/html/_static/vendor/``. It also rewrites
 ``_vendor/README.md`` with the versions, origins and sizes.
@@ -23,6 +24,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 VENDOR = ROOT / "_vendor"
 TARGET = VENDOR / "_static" / "vendor"
+README = VENDOR / "README.md"
 
 
 @dataclass
@@ -141,7 +143,9 @@ def main():
             info, source = npm_pack(package, Path(workdir))
             rows.append((package, info, install(package, source)))
             print(f"{package.name}@{package.version}: {megabytes(rows[-1][2])}")
-    (VENDOR / "README.md").write_text(readme(rows))
+    old = README.read_text() if README.exists() else ""
+    pyodide = old[old.find("## pyodide "):] if "## pyodide " in old else ""  # vendor_pyodide.py's
+    README.write_text(readme(rows) + pyodide)
     print(f"total {megabytes(sum(size for *_, size in rows))} in {TARGET.relative_to(ROOT)}")
 
 

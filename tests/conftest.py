@@ -6,7 +6,12 @@ local Sphinx extensions in _ext/ import as in the build (Jupyter Book puts that 
 sys.path), so tests use the same checks the build runs, and scripts/ too, so they check what
 the scripts write."""
 
+import fcntl
+import functools
+import http.server
 import sys
+import threading
+import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "_ext"))
@@ -15,6 +20,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scripts"))
 
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
+from built_book import HTML, build, is_stale  # noqa: E402
 from chromium import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 from hypothesis import settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
@@ -283,3 +289,107 @@ def browser():
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         yield browser
         browser.close()
+
+
+# --- the built book in the browser (test_book_browser, test_browser_python) ---
+
+#: how long a browser test waits for a page, a figure or a request
+TIMEOUT_MS = 20_000
+
+
+@pytest.fixture(scope="session")
+def book(pytestconfig):
+    """The built book's folder, built first if missing or older than any source.
+
+    The browser tests run on several workers; one builds, the others wait for it.
+    """
+    HTML.parent.mkdir(exist_ok=True)
+    with open(HTML.parent / ".build-lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if is_stale():
+            writer = pytestconfig.get_terminal_writer()
+            writer.line("\nbuilding the book for the browser tests ...", bold=True)
+            start = time.perf_counter()
+            try:
+                build()
+            except RuntimeError as error:
+                pytest.fail(str(error), pytrace=False)
+            writer.line(f"built in {time.perf_counter() - start:.0f} s", bold=True)
+    return HTML
+
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    """Serves files without logging every request."""
+
+    def log_message(self, format, *args):
+        """Log nothing."""
+
+
+@pytest.fixture(scope="session")
+def server(book):
+    """The base URL of the built book, served on 127.0.0.1 at a free port."""
+    httpd = http.server.ThreadingHTTPServer(
+        ("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(book)))
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{httpd.server_port}/"
+    httpd.shutdown()
+    httpd.server_close()
+
+
+@pytest.fixture(params=["http", "file"])
+def base(request, server, book):
+    """Where the book is opened: the local server, or the folder on disk."""
+    return server if request.param == "http" else book.as_uri() + "/"
+
+
+def watched_page(context, base):
+    """A new page of ``context`` whose requests may not leave ``base``, and its problem lists.
+
+    ``problems["pending requests"]`` holds the requests still under way.
+    """
+    problems = {"requests outside the book": [], "failed requests": [], "console errors": [],
+                "pending requests": []}
+
+    def keep_inside(route):
+        if route.request.url.startswith(base):
+            route.continue_()
+        else:
+            problems["requests outside the book"].append(route.request.url)
+            route.abort("blockedbyclient")
+
+    def on_request(request):
+        problems["pending requests"].append(request.url)
+
+    def on_finished(request):
+        problems["pending requests"].remove(request.url)
+
+    def on_failed(request):
+        on_finished(request)
+        problems["failed requests"].append(f"{request.url}: {request.failure}")
+
+    def on_response(response):
+        if response.status >= 400:
+            problems["failed requests"].append(f"{response.url}: HTTP {response.status}")
+
+    def on_console(message):
+        if message.type == "error":
+            problems["console errors"].append(message.text)
+
+    def on_error(error):
+        problems["console errors"].append(str(error))
+
+    context.route("**/*", keep_inside)
+    page = context.new_page()
+    page.set_default_timeout(TIMEOUT_MS)
+    for event, handler in (("request", on_request), ("requestfinished", on_finished),
+                           ("requestfailed", on_failed), ("response", on_response),
+                           ("console", on_console), ("pageerror", on_error)):
+        page.on(event, handler)
+    return page, problems
+
+
+def wait_for_requests(page, problems):
+    """Give the requests still under way the usual time to finish."""
+    deadline = time.monotonic() + TIMEOUT_MS / 1000
+    while problems["pending requests"] and time.monotonic() < deadline:
+        page.wait_for_timeout(100)

@@ -8,42 +8,30 @@ shown, with no kernel; and every Neural Flow view must come alive, its slider ch
 edges and its play button sending pulses forward and back through the epochs. At a
 phone's width (390 px) nothing may be cut off and the page may not scroll sideways, with
 every view live. The search page must find pages and show snippets from both places.
-The bibliography must read as references.bib writes it, the notebooks' zip must hold the
-chapters, and scripts/build_pdf.py must print the whole book: every page numbered and
-within the paper, each chapter's title with its number, each figure (an explorer's as it
-stands) printed, no link out of the PDF to the book's files.
+The bibliography must read as references.bib writes it, and the notebooks' zip must hold
+the chapters. (The book on paper: test_book_print.py; its code run in the browser:
+test_browser_python.py.)
 
 The book is built first if _build/html is missing or older than a source. Screenshots land
 in _build/screenshots/: every page as first shown, each page's first explorer before and
 after its slider moves, its first Neural Flow view at the start, with pulses going forward
-and back, and at the end, every page at phone width (``phone-*``), the search page
-(``search-*``), and the PDF's pages that open each part of the book (``pdf-*``).
+and back, and at the end, every page at phone width (``phone-*``) and the search page
+(``search-*``).
 """
 
-import functools
-import http.server
 import json
 import re
-import shutil
-import subprocess
-import sys
-import threading
-import time
 import zipfile
 from pathlib import Path
 
-import pypdfium2
-import pypdfium2.raw as pdfium_c
 import pytest
 from built_book import (
     HTML,
     PAGES,
     ROOT,
     VISIBLE_FIGURES,
-    build,
     explorer_count,
     flow_count,
-    is_stale,
     wait_for_explorers,
     wait_for_flows,
     wait_for_maths,
@@ -51,10 +39,10 @@ from built_book import (
 )
 from pybtex.database import parse_file
 from pybtex.richtext import Text
-from pypdf import PdfReader
+
+from tests.conftest import TIMEOUT_MS, wait_for_requests, watched_page
 
 SCREENSHOTS = ROOT / "_build" / "screenshots"
-TIMEOUT_MS = 20_000
 
 MATHS_REPORT = """() => {
     const maths = [...document.querySelectorAll('.math')];
@@ -83,50 +71,13 @@ CUT_OFF = """() => [...document.querySelectorAll('article *')]
                + `${el.scrollWidth - el.clientWidth} px of "${el.textContent.trim().slice(0, 60)}"`)"""
 PHONE = {"width": 390, "height": 844}
 @pytest.fixture(scope="session")
-def book(pytestconfig):
-    """The built book's folder, built first if missing or older than any source."""
-    if is_stale():
-        writer = pytestconfig.get_terminal_writer()
-        writer.line("\nbuilding the book for the browser test ...", bold=True)
-        start = time.perf_counter()
-        try:
-            build()
-        except RuntimeError as error:
-            pytest.fail(str(error), pytrace=False)
-        writer.line(f"built in {time.perf_counter() - start:.0f} s", bold=True)
-    return HTML
-
-
-class QuietHandler(http.server.SimpleHTTPRequestHandler):
-    """Serves files without logging every request."""
-
-    def log_message(self, format, *args):
-        """Log nothing."""
-
-
-@pytest.fixture(scope="session")
-def server(book):
-    """The base URL of the built book, served on 127.0.0.1 at a free port."""
-    httpd = http.server.ThreadingHTTPServer(
-        ("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(book)))
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{httpd.server_port}/"
-    httpd.shutdown()
-    httpd.server_close()
-
-
-@pytest.fixture(scope="session")
 def screenshots():
-    """An empty folder for this run's screenshots."""
-    shutil.rmtree(SCREENSHOTS, ignore_errors=True)
-    SCREENSHOTS.mkdir(parents=True)
+    """The folder for this run's screenshots, emptied of the last run's (its subfolders
+    belong to other test files, which may run at the same time on another worker)."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    for old in SCREENSHOTS.glob("*.png"):
+        old.unlink()
     return SCREENSHOTS
-
-
-@pytest.fixture(params=["http", "file"])
-def base(request, server, book):
-    """Where the book is opened: the local server, or the folder on disk."""
-    return server if request.param == "http" else book.as_uri() + "/"
 
 
 @pytest.mark.parametrize("name", PAGES)
@@ -147,59 +98,6 @@ def test_page_works_offline(browser, base, screenshots, name):
     finally:
         context.close()
     assert not any(problems.values()), problems
-
-
-def watched_page(context, base):
-    """A new page of ``context`` whose requests may not leave ``base``, and its problem lists.
-
-    ``problems["pending requests"]`` holds the requests still under way.
-    """
-    problems = {"requests outside the book": [], "failed requests": [], "console errors": [],
-                "pending requests": []}
-
-    def keep_inside(route):
-        if route.request.url.startswith(base):
-            route.continue_()
-        else:
-            problems["requests outside the book"].append(route.request.url)
-            route.abort("blockedbyclient")
-
-    def on_request(request):
-        problems["pending requests"].append(request.url)
-
-    def on_finished(request):
-        problems["pending requests"].remove(request.url)
-
-    def on_failed(request):
-        on_finished(request)
-        problems["failed requests"].append(f"{request.url}: {request.failure}")
-
-    def on_response(response):
-        if response.status >= 400:
-            problems["failed requests"].append(f"{response.url}: HTTP {response.status}")
-
-    def on_console(message):
-        if message.type == "error":
-            problems["console errors"].append(message.text)
-
-    def on_error(error):
-        problems["console errors"].append(str(error))
-
-    context.route("**/*", keep_inside)
-    page = context.new_page()
-    page.set_default_timeout(TIMEOUT_MS)
-    for event, handler in (("request", on_request), ("requestfinished", on_finished),
-                           ("requestfailed", on_failed), ("response", on_response),
-                           ("console", on_console), ("pageerror", on_error)):
-        page.on(event, handler)
-    return page, problems
-
-
-def wait_for_requests(page, problems):
-    """Give the requests still under way the usual time to finish."""
-    deadline = time.monotonic() + TIMEOUT_MS / 1000
-    while problems["pending requests"] and time.monotonic() < deadline:
-        page.wait_for_timeout(100)
 
 
 def check_maths(page):
@@ -354,71 +252,6 @@ def test_notebooks_zip_holds_every_chapter(book):
         assert data == path.read_bytes(), f"{name} differs from {path}"
     assert {"LICENSE", "LICENSE-CC-BY-4.0.txt", "README.txt"} <= {
         Path(name).name for name in names}
-
-
-@pytest.fixture(scope="session")
-def printed_book(book, tmp_path_factory):
-    """The PDF scripts/build_pdf.py prints of the book, and the script's report."""
-    pdf = tmp_path_factory.mktemp("pdf") / "book.pdf"
-    result = subprocess.run([sys.executable, ROOT / "scripts" / "build_pdf.py", "--out", pdf],
-                            capture_output=True, text=True)
-    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
-    return pdf, result.stdout
-
-
-def test_printed_book(printed_book, screenshots, browser):
-    path, report = printed_book
-    reader = PdfReader(path)
-    document = pypdfium2.PdfDocument(path)
-    counts = dict(re.findall(r"\] (\S+): (\d+) pages", report))
-    assert list(counts) == PAGES
-    front = len(reader.pages) - sum(map(int, counts.values()))
-    assert 1 <= front <= 3, f"{front} pages before the first page of the book"
-    first = front
-    bookmarks = [item.title for item in reader.outline if not isinstance(item, list)]
-    for name in PAGES:
-        pages = range(first, first + int(counts[name]))
-        first += int(counts[name])
-        html = (HTML / f"{name}.html").read_text()
-        article = html[html.index("<article"):]
-        title = re.search(r"<h1>(.*?)<a class=\"headerlink", article, re.S)[1]
-        title = re.sub(r"<[^>]+>", "", title).strip()
-        opening = document[pages[0]].get_textpage().get_text_range()
-        assert title in " ".join(opening.split()), f"{name}'s first page lacks {title!r}"
-        assert title in bookmarks, f"no bookmark for {title!r}"
-        document[pages[0]].render(scale=1.2).to_pil().save(
-            screenshots / f"pdf-{name.replace('/', '-')}.png")
-        images = 0
-        for index in pages:
-            pdf_page = document[index]
-            width, height = pdf_page.get_size()
-            text = pdf_page.get_textpage()
-            beyond = text.get_text_bounded(left=width - 2, bottom=0, right=width * 3, top=height)
-            # (MathJax's stretched rules reach past the edge, clipped: only words count)
-            assert not re.search(r"\w", beyond), f"{name}, PDF page {index + 1}: cut off: {beyond[:80]!r}"
-            foot = text.get_text_bounded(left=0, bottom=0, right=width, top=0.045 * height)
-            assert foot.split()[-1] == str(index + 1), f"PDF page {index + 1}'s foot: {foot!r}"
-            images += len(list(pdf_page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE])))
-        assert images == printed_figures(browser, name), f"{name}: figures lost in print"
-    links = [annotation.get_object()["/A"] for pdf_page in reader.pages
-             for annotation in pdf_page.get("/Annots", [])
-             if "/A" in annotation.get_object()]
-    assert not [link for link in links if str(link.get("/URI", "")).startswith("file:")]
-    assert sum(link.get("/S") == "/GoTo" for link in links) >= len(PAGES)
-
-
-def printed_figures(browser, name):
-    """How many images page ``name`` shows when printed (an explorer's one frame)."""
-    page = browser.new_page(viewport={"width": 1280, "height": 900})
-    try:
-        page.goto((HTML / f"{name}.html").as_uri())
-        wait_for_explorers(page, explorer_count((HTML / f"{name}.html").read_text()))
-        page.evaluate("() => dispatchEvent(new Event('beforeprint'))")
-        page.emulate_media(media="print")
-        return page.evaluate("() => [...document.querySelectorAll('article img')]"
-                             ".filter(img => img.checkVisibility()).length")
-    finally:
-        page.close()
 
 
 def test_desktop_layout_header_and_sidebar_toggle(browser, server):

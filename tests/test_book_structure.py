@@ -48,7 +48,8 @@ JUPYTER_BOOK = str(Path(sys.executable).parent / "jupyter-book")
 
 
 # requirements.txt's tools for the build
-BOOK_ONLY = {"jupyter-book", "sphinx-exercise", "sphinx-book-theme", "pydata-sphinx-theme"}
+BOOK_ONLY = {"jupyter-book", "sphinx-exercise", "sphinx-book-theme", "pydata-sphinx-theme",
+             "setuptools"}
 # roles JupyterLab renders from the notebook alone: {numref} to a label in the same
 # chapter, {ref} that gives its text; citations are links (see _ext/notebook_citations.py)
 ROLE = re.compile(r"\{([\w:-]+)\}`([^`]*)`")

@@ -20,7 +20,7 @@ import bpcore
 def test_generators_have_documented_shapes_and_are_seeded(make, n, classes):
     X, y = make(seed=5)
     assert X.shape == (n, 2) and X.dtype == np.float64
-    assert y.shape == (n,) and y.dtype == np.int64
+    assert y.shape == (n,) and y.dtype == np.intp
     assert set(np.unique(y)) == set(range(classes))
     X_again, y_again = make(seed=5)
     np.testing.assert_array_equal(X, X_again)

@@ -1,0 +1,154 @@
+"""The chapters' code run in the reader's browser, offline: the "Run in browser" button.
+
+In every chapter, served over HTTP and opened from disk, with every request that would
+leave the book blocked: the button on one cell starts Python in the page, runs the cells
+above it and then the cell, and the cell prints what the book stored for it (computed
+again, by Pyodide's numpy, matplotlib, scikit-learn and bpcore); the cell, edited, prints
+its new output. One chapter also shows a figure, an error with its traceback, and an
+explorer made again in the browser, its slider moving. The seconds to the first result
+are written to _build/browser-python/, and a live cell of each chapter to
+_build/screenshots/browser-python/.
+"""
+
+import base64
+import hashlib
+import json
+import zipfile
+
+import pytest
+from built_book import HTML, ROOT, VISIBLE_FIGURES, wait_for_one_figure
+
+from tests.conftest import wait_for_requests, watched_page
+
+START_MS = 120_000  # Python's first start, with the packages, on a slow machine
+RESULTS = ROOT / "_build" / "browser-python"
+SCREENSHOTS = ROOT / "_build" / "screenshots" / "browser-python"
+# per chapter, a code cell (counted from 0 on the page) whose printed output the
+# browser must reproduce; cells that print timings or draw figures are not among them
+CELLS = {
+    "01_gradient_descent": 1,
+    "02_chain_rule": 1,
+    "03_autodiff": 1,
+    "04_losses": 1,
+    "05_backward_pass": 1,
+    "06_vanishing_exploding": 1,
+    "07_optimizers": 2,
+    "08_digits": 2,  # bpcore.digits(): scikit-learn's digits, in the browser
+    "09_beyond_mlp": 1,
+}
+EDIT = '\nprint("edited:", 6 * 7)'
+
+
+def code_cell(page, index):
+    return page.locator("div.cell:has(> .cell_input pre)").nth(index)
+
+
+def run(cell, button="Run in browser"):
+    """Press one of a cell's buttons; wait for it to finish; return its status text."""
+    cell.get_by_role("button", name=button, exact=True).click()
+    cell.page.wait_for_function("cell => !cell.classList.contains('bp-busy')",
+                                arg=cell.element_handle(), timeout=START_MS)
+    return cell.locator(".bp-status").text_content()
+
+
+def stored_text(cell):
+    """The text the book stored as a cell's printed output."""
+    return cell.locator(".cell_output .output.stream").inner_text()
+
+
+@pytest.mark.parametrize("chapter", CELLS)
+def test_a_cell_runs_and_an_edited_cell_runs_in_the_browser(browser, base, chapter):
+    mode = "http" if base.startswith("http:") else "file"
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page, problems = watched_page(context, base)
+    try:
+        page.goto(f"{base}chapters/{chapter}.html")
+        cell = code_cell(page, CELLS[chapter])
+        stored = stored_text(cell)
+        status = run(cell)
+        output = cell.locator(".bp-output")
+        assert not output.locator(".bp-error").count(), output.inner_text()
+        assert status.startswith(f"Ran {CELLS[chapter] + 1} cells"), status
+        assert output.locator(".bp-stdout").inner_text() == stored
+        assert cell.locator(".cell_output").is_hidden()  # the new output replaces it
+
+        editor = cell.locator("textarea.bp-editor")
+        editor.fill(editor.input_value() + EDIT)
+        assert run(cell, "Run").startswith("Ran in")
+        assert output.inner_text().rstrip().endswith("edited: 42")
+        if mode == "http":
+            SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+            cell.screenshot(path=SCREENSHOTS / f"{chapter}.png")
+        cell.get_by_role("button", name="Reset", exact=True).click()
+        assert EDIT not in editor.input_value()
+
+        timings = page.evaluate("window.bookPythonTimings")
+        RESULTS.mkdir(parents=True, exist_ok=True)
+        (RESULTS / f"{mode}-{chapter}.json").write_text(json.dumps(timings, indent=1))
+        wait_for_requests(page, problems)
+    finally:
+        context.close()
+    assert not any(problems.values()), problems
+
+
+def test_figures_errors_and_widgets_in_the_browser(browser, server):
+    """Chapter 1: a figure drawn as PNG, a reader's error shown with its traceback, and
+    an explorer made in the browser, whose slider changes its figure."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page, problems = watched_page(context, server)
+    try:
+        page.goto(f"{server}chapters/01_gradient_descent.html")
+        cells = page.locator("div.cell:has(> .cell_input pre)")
+        figure = next(i for i in range(cells.count())
+                      if cells.nth(i).locator(".cell_output img").count()
+                      and not cells.nth(i).locator(".cell_output .jupyter-widgets").count())
+        cell = cells.nth(figure)
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        assert run(cell).startswith("Ran"), cell.locator(".bp-output").inner_text()
+        image = cell.locator(".bp-output img")
+        assert image.evaluate("img => img.complete && img.naturalWidth > 100")
+
+        editor = cell.locator("textarea.bp-editor")
+        editor.fill("def step(w):\n    return 1 / w\n\nstep(0.0)")
+        assert run(cell, "Run").startswith("Failed")
+        error = cell.locator(".bp-error").inner_text()
+        assert "ZeroDivisionError" in error and "step(0.0)" in error and "_pyodide" not in error
+
+        widget = next(i for i in range(cells.count())
+                      if cells.nth(i).locator(".cell_output .bpcore-explorer").count())
+        cell = cells.nth(widget)
+        assert run(cell).startswith("Ran"), cell.locator(".bp-output").inner_text()
+        explorer = cell.locator(".bp-output .bpcore-explorer")
+        shown = wait_for_one_figure(page, explorer)
+        handle = explorer.locator(".noUi-handle").first
+        handle.focus()
+        handle.press("ArrowRight")
+        page.wait_for_function(
+            f"explorer => ({VISIBLE_FIGURES})(explorer)[0]?.src !== {json.dumps(shown)}",
+            arg=explorer.element_handle())
+        cell.screenshot(path=SCREENSHOTS / "explorer.png")
+        wait_for_requests(page, problems)
+    finally:
+        context.close()
+    assert not any(problems.values()), problems
+
+
+def test_the_built_runtime_has_bpcore_and_a_script_for_every_fetched_file(book):
+    """bpcore's wheel, built with the book, is in the built lock; every file Pyodide
+    fetches has its script for pages opened from disk, which decodes to the same bytes."""
+    built = HTML / "_static" / "vendor" / "pyodide"
+    lock = json.loads((built / "pyodide-lock.json").read_text())
+    entry = lock["packages"]["bpcore"]
+    wheel = built / entry["file_name"]
+    assert hashlib.sha256(wheel.read_bytes()).hexdigest() == entry["sha256"]
+    with zipfile.ZipFile(wheel) as archive:
+        names = set(archive.namelist())
+    assert {"bpcore/__init__.py", "bpcore/neural_flow.js", "bpcore/plots/__init__.py"} <= names
+    fetched = [path for path in built.iterdir()
+               if path.is_file() and path.name not in {"pyodide.js", "pyodide.asm.js"}]
+    assert {path.name for path in fetched} >= {"pyodide.asm.wasm", "session.py", wheel.name}
+    for path in fetched:
+        script = (built / "file" / f"{path.name}.js").read_text()
+        prefix = f'bookRuntimeFile("{path.name}", "'
+        assert script.startswith(prefix) and script.endswith('");\n'), path.name
+        assert base64.b64decode(script[len(prefix):-4]) == path.read_bytes(), path.name
