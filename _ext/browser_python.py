@@ -85,7 +85,7 @@ def write_scripts_for_disk(folder):
 
 def complete_runtime(app, exception):
     """Add bpcore, the session and the scripts for disk to the built runtime folder."""
-    if exception or app.builder.format != "html" or not VENDORED.is_dir():
+    if exception or app.builder.format != "html":
         return
     folder = Path(app.outdir) / FOLDER
     add_to_lock(folder, build_bpcore_wheel(folder))

@@ -92,11 +92,16 @@ def pip_download(wheel, workdir):
     return path
 
 
+def lock_key(name):
+    """A package's name as the lock's keys write it (its ``depends`` may not)."""
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
 def closure(lock, names):
     """The lock's package names that ``names`` need, themselves included, sorted."""
     needed, todo = set(), list(names)
     while todo:
-        name = re.sub(r"[-_.]+", "-", todo.pop()).lower()  # as the lock's keys are written
+        name = lock_key(todo.pop())
         if name not in needed:
             needed.add(name)
             todo.extend(lock["packages"][name]["depends"])

