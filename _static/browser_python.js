@@ -268,6 +268,13 @@
       const div = document.createElement("div");
       div.className = "bp-html";
       div.innerHTML = data["text/html"];
+      // scripts set as innerHTML never run; fresh copies run once the output is on the page
+      for (const stale of div.querySelectorAll("script")) {
+        const script = document.createElement("script");
+        for (const { name, value } of stale.attributes) script.setAttribute(name, value);
+        script.textContent = stale.textContent;
+        stale.replaceWith(script);
+      }
       return div;
     }
     const pre = document.createElement("pre");
