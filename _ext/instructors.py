@@ -43,8 +43,8 @@ class Workload(Markdown):
     def markdown(self):
         rows = [rates(),  "",
                 "| chapter | words | code cells | exercises | minutes to read and run "
-                "| minutes of exercises | hours in all |",
-                "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"]
+                "| minutes of exercises | hours in all | slides |",
+                "| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |"]
         total = 0
         for chapter in facts.chapters():
             load = facts.workload(chapter)
@@ -52,8 +52,9 @@ class Workload(Markdown):
             total += minutes
             rows.append(f"| {chapter_link(chapter)} | {load.words:,} | {load.cells} | "
                         f"{load.exercises} | {rounded(load.reading_minutes)} | "
-                        f"{load.exercise_minutes} | {minutes / 60:.1f} |")
-        rows.append(f"| the book | | | | | | {total / 60:.0f} |")
+                        f"{load.exercise_minutes} | {minutes / 60:.1f} | "
+                        f'<a href="../slides/{chapter.name}.html">slides</a> |')
+        rows.append(f"| the book | | | | | | {total / 60:.0f} | |")
         return "\n".join(rows)
 
 

@@ -1,8 +1,8 @@
 """Fetch the JavaScript the built book serves itself, so it works with no network.
 
 By default a Jupyter Book page loads MathJax, RequireJS and the Jupyter widget manager
-from public CDNs. This script downloads pinned versions of the three packages with
-``npm pack``, keeps the files a page can load, and puts them in ``_vendor/_static/vendor/``.
+from public CDNs; the chapters' slides need reveal.js. This script downloads pinned
+versions of these packages with ``npm pack``, keeps the files a page can load, and puts them in ``_vendor/_static/vendor/``.
 (Pyodide, the Python that runs in the page, has its own script: ``vendor_pyodide.py``.)
 The book copies ``_vendor/`` into the built site (``html_extra_path`` in ``_config.yml``),
 so they are served from ``_build/html/_static/vendor/``. It also rewrites
@@ -67,6 +67,15 @@ PACKAGES = (
             "AMD bundle and the icon web fonts a modern browser may fetch; left out: "
             "the CommonJS bundle, its source map and the AMD library copy, which no "
             "page loads.",
+    ),
+    Package(
+        name="reveal.js", version="6.0.2", folder="reveal", root="dist",
+        keep=("reveal.js", "reveal.css", "theme/white.css", "plugin/math.js"),
+        licenses=("LICENSE",),
+        why="Shows each chapter's slides (`_build/html/slides/`, written by "
+            "`_ext/slides.py`). Kept from `dist/`: the script and its styles as a classic "
+            "script (so a deck opens from disk), the white theme with its fonts inside, "
+            "and the maths plugin, which is pointed at the MathJax above. MIT licence.",
     ),
 )
 
