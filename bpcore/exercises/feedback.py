@@ -134,7 +134,10 @@ def is_placeholder(answer):
     if answer is Ellipsis or answer is None:
         return True
     code = getattr(answer, "__code__", None)
-    return code is not None and code.co_code in _STUBS
+    if code is None or code.co_code not in _STUBS:
+        return False
+    constants = [c for c in code.co_consts if c is not answer.__doc__]
+    return all(c is None or c is Ellipsis for c in constants)
 
 
 def _stub(): ...
