@@ -3,9 +3,10 @@
 By default a Jupyter Book page loads MathJax, RequireJS and the Jupyter widget manager
 from public CDNs; the chapters' slides need reveal.js. This script downloads pinned
 versions of these packages with ``npm pack``, keeps the files a page can load, and puts
-them in ``_vendor/_static/vendor/``. (Pyodide, the Python that runs in the page, has its own script: ``vendor_pyodide.py``.)
-The book copies ``_vendor/`` into the built site (``html_extra_path`` in ``_config.yml``),
-so they are served from ``_build/html/_static/vendor/``. It also rewrites
+them in ``_vendor/_static/vendor/``. (Pyodide, the Python that runs in the page, has its
+own script: ``vendor_pyodide.py``.) The book copies ``_vendor/`` into the built site
+(``html_extra_path`` in ``_config.yml``), so they are served from
+``_build/html/_static/vendor/``. It also rewrites
 ``_vendor/README.md`` with the versions, origins and sizes.
 
 Run from anywhere, with npm on the PATH: ``python scripts/vendor_js.py``. To move to a
