@@ -8,7 +8,8 @@ edited, prints its new output. From disk, what differs is how the runtime's file
 read (from scripts beside them), not the chapter's code, so the chapters opened from disk
 are those that load different packages: the first chapter (numpy, matplotlib and bpcore,
 then ipywidgets for an explorer, a figure and an error) and the digits (scikit-learn).
-A Neural Flow view made in the browser plays. The seconds to the first result are
+A Neural Flow view made in the browser plays, and an exercise's check gives its hint for
+a wrong answer. The seconds to the first result are
 written to _build/browser-python/, and a live cell of each chapter to
 _build/screenshots/browser-python/.
 """
@@ -164,6 +165,41 @@ def test_a_neural_flow_made_in_the_browser_plays(browser, server):
     finally:
         context.close()
     assert not any(problems.values()), problems
+
+
+def test_an_exercise_check_gives_its_hint_in_the_browser(browser, server):
+    """Chapter 1: a wrong answer typed into an exercise's answer cell gets the check's
+    hint for that mistake, computed by bpcore.exercises in the browser."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page, problems = watched_page(context, server)
+    try:
+        page.goto(f"{server}chapters/01_gradient_descent.html")
+        cells = page.locator("div.cell:has(> .cell_input pre)")
+        index = next(i for i in range(cells.count())
+                     if "diverges_above = ..." in cells.nth(i).locator(".cell_input pre").inner_text())
+        answer, check_cell = cells.nth(index), cells.nth(index + 1)
+        assert run(answer).startswith("Ran")
+        editor = answer.locator("textarea.bp-editor")
+        editor.fill(editor.input_value().replace("= ...", "= 0.64"))
+        assert run(answer, "Run").startswith("Ran in")
+        assert run(check_cell).startswith("Ran in")
+        feedback = check_cell.locator(".bp-output .bp-feedback-wrong")
+        assert "keep the factor 2" in feedback.inner_text()
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=SCREENSHOTS / "exercise-check.png", clip=union(answer, check_cell))
+        wait_for_requests(page, problems)
+    finally:
+        context.close()
+    assert not any(problems.values()), problems
+
+
+def union(*elements):
+    """The page area that holds every element, with a margin."""
+    boxes = [element.bounding_box() for element in elements]
+    left, top = min(b["x"] for b in boxes) - 8, min(b["y"] for b in boxes) - 8
+    return {"x": left, "y": top,
+            "width": max(b["x"] + b["width"] for b in boxes) + 8 - left,
+            "height": max(b["y"] + b["height"] for b in boxes) + 8 - top}
 
 
 def test_the_built_runtime_has_bpcore_and_a_script_for_every_fetched_file(book):
