@@ -30,7 +30,7 @@ def write_zip(app, exception):
     source = Path(app.srcdir)
     notebooks = sorted(app.env.doc2path(name) for name in app.env.found_docs
                        if Path(app.env.doc2path(name)).suffix == ".ipynb")
-    readme = README.format(title=app.config.project,
+    readme = README.format(title=app.config.html_title,
                            repository=app.config.html_theme_options["repository_url"])
     files = [(f"{FOLDER}/README.txt", readme.encode())]
     files += [(f"{FOLDER}/{Path(path).relative_to(source)}", Path(path).read_bytes())

@@ -76,8 +76,9 @@ def student_notebook(path, title):
     notebook = without_solutions(nbformat.read(path, as_version=4))
     heading = next(i for i, cell in enumerate(notebook.cells)
                    if cell.cell_type == "markdown" and cell.source.startswith("# "))
-    notebook.cells.insert(heading + 1, nbformat.v4.new_markdown_cell(
-        NOTE.format(title=title)))
+    note = nbformat.v4.new_markdown_cell(NOTE.format(title=title))
+    note.id = "student-edition-note"  # not a random one: the same chapter, the same notebook
+    notebook.cells.insert(heading + 1, note)
     return notebook
 
 
@@ -118,7 +119,7 @@ def write_book_zip(app, exception):
     """After an HTML build, write the student edition's zip into the built book."""
     if exception or app.builder.format != "html":
         return
-    title = app.config.project
+    title = app.config.html_title
     repository = app.config.html_theme_options["repository_url"]
     notebooks = [(path.name, student_notebook(path, title)) for path in chapters()]
     write_zip(Path(app.outdir) / NAME, zip_files(notebooks, title, repository))

@@ -246,6 +246,8 @@ def test_notebooks_zip_holds_every_chapter(book):
     with zipfile.ZipFile(book / "backprop-book-notebooks.zip") as archive:
         names = archive.namelist()
         chapters = {name: archive.read(name) for name in names if name.endswith(".ipynb")}
+        readme = archive.read("backprop-book-notebooks/README.txt").decode()
+    assert readme.startswith("Backpropagation, from the chain rule up: "), readme[:80]
     expected = sorted((ROOT / "chapters").glob("*.ipynb"))
     assert [Path(name).name for name in chapters] == [path.name for path in expected]
     for (name, data), path in zip(chapters.items(), expected, strict=True):

@@ -15,6 +15,7 @@ import pytest
 from tests.conftest import wait_for_requests, watched_page
 
 ROOT = Path(__file__).resolve().parent.parent
+SCREENSHOTS = ROOT / "_build" / "screenshots" / "course"
 CHAPTERS = sorted((ROOT / "chapters").glob("[0-9][0-9]_*.ipynb"))
 QUESTION = re.compile(
     r"::::\{admonition\} (?P<title>[^\n]+)\n:class: bp-quiz\n\n(?P<text>.*?)"
@@ -49,7 +50,8 @@ def test_each_chapter_asks_three_to_five_well_formed_questions(path):
 @pytest.mark.parametrize("path", CHAPTERS, ids=lambda path: path.stem)
 def test_the_questions_answer_the_reader_in_the_page(browser, server, path):
     """Every question, in the built page: a wrong choice or number is told so and the
-    explanation stays closed; the right one is told so and opens it."""
+    explanation stays closed; the right one is told so and opens it. The first question,
+    answered, is saved to _build/screenshots/course/."""
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page, problems = watched_page(context, server)
     try:
@@ -74,6 +76,8 @@ def test_the_questions_answer_the_reader_in_the_page(browser, server, path):
                 quiz.get_by_role("button", name="Check").click()
             assert status.text_content() == "Right.", title
             assert details.evaluate("element => element.open"), title
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        quizzes.first.screenshot(path=SCREENSHOTS / f"quiz-{path.stem}.png")
         wait_for_requests(page, problems)
     finally:
         context.close()

@@ -3,7 +3,7 @@
 A deck per chapter in the built book, with its title, a slide per section that has a
 display equation or a figure, the takeaways and the exercises; opened from disk with every
 outside request blocked, reveal.js starts, MathJax typesets its maths, and the arrow key
-moves on.
+moves on (to the slide saved in _build/screenshots/course/).
 """
 
 import html
@@ -15,6 +15,8 @@ from slides import FOLDER, deck
 from student_edition import chapters
 
 from tests.conftest import wait_for_requests, watched_page
+
+SCREENSHOTS = chapters()[0].parent.parent / "_build" / "screenshots" / "course"
 
 
 @pytest.mark.parametrize("path", chapters(), ids=lambda path: path.stem)
@@ -41,6 +43,9 @@ def test_a_deck_opens_from_disk_with_its_maths_and_moves_on(browser, book):
         assert page.evaluate("Reveal.getIndices().h") == 0
         page.keyboard.press("ArrowRight")
         page.wait_for_function("Reveal.getIndices().h === 1")
+        page.wait_for_function("document.querySelector('.present mjx-container')")
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=SCREENSHOTS / "slide.png")
         wait_for_requests(page, problems)
     finally:
         context.close()

@@ -106,4 +106,5 @@ def test_the_books_student_zip_holds_the_student_edition(book):
         for path in chapters():
             stored = json.loads(archive.read(f"{FOLDER}/chapters/{path.name}"))
             assert stored == json.loads(nbformat.writes(student_notebook(path, TITLE)))
-    assert f"{FOLDER}/README.txt" in names and f"{FOLDER}/LICENSE" in names
+        readme = archive.read(f"{FOLDER}/README.txt").decode()
+    assert readme.startswith(f"{TITLE}: student edition") and f"{FOLDER}/LICENSE" in names
