@@ -44,6 +44,7 @@ def test_a_deck_opens_from_disk_with_its_maths_and_moves_on(browser, book):
         page.keyboard.press("ArrowRight")
         page.wait_for_function("Reveal.getIndices().h === 1")
         page.wait_for_function("document.querySelector('.present mjx-container')")
+        page.wait_for_timeout(1000)  # the slide's transition
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=SCREENSHOTS / "slide.png")
         wait_for_requests(page, problems)
