@@ -34,6 +34,10 @@ def test_uses_are_read_from_the_code_with_the_section_that_teaches_them():
     assert "bpcore.CrossEntropyLoss" in found[5, 4, "The clean result: $p - y$"]
     assert "bpcore.Adam" in found[8, 7, "Adam: momentum and RMSProp, corrected"]
     assert all(use.used < use.user for use in USES)
+    # the instructors' page: "Chapter 5 is the hub: every later chapter trains networks
+    # with its layers, losses and training loop"
+    assert all(any(use.user == later and use.used == 5 and use.section for use in USES)
+               for later in range(6, len(BOOK) + 1))
     assert not any(name.startswith(facts.PRESENTATION) for use in USES for name in use.names)
 
 
