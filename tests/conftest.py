@@ -9,6 +9,7 @@ the scripts write."""
 import fcntl
 import functools
 import http.server
+import re
 import sys
 import threading
 import time
@@ -395,3 +396,52 @@ def wait_for_requests(page, problems):
     deadline = time.monotonic() + TIMEOUT_MS / 1000
     while problems["pending requests"] and time.monotonic() < deadline:
         page.wait_for_timeout(100)
+
+
+# --- the chapters' quizzes (test_quizzes, and test_book_browser in the built pages) ---
+
+#: a question: an admonition of class bp-quiz, its text and choices, and a dropdown that
+#: opens with "**Answer: 2.**" (a choice) or "**Answer: 0.33.**" (a number)
+QUIZ_QUESTION = re.compile(
+    r"::::\{admonition\} (?P<title>[^\n]+)\n:class: bp-quiz\n\n(?P<text>.*?)"
+    r":::\{dropdown\} Answer\n\*\*Answer: (?P<answer>[^*\n]+?)\.\*\* (?P<why>.*?)\n:::\n::::",
+    re.DOTALL)
+
+
+def quiz_questions(path):
+    """(title, choices, answer, explanation) for each question of the chapter at ``path``;
+    no choices for a number to type."""
+    import nbformat
+
+    found = []
+    for cell in nbformat.read(path, as_version=4).cells:
+        if cell.cell_type == "markdown":
+            for match in QUIZ_QUESTION.finditer(cell.source):
+                choices = re.findall(r"^\d+\. (.+(?:\n   .+)*)", match["text"], re.MULTILINE)
+                found.append((match["title"], choices, match["answer"], match["why"]))
+    return found
+
+
+def answer_quizzes(page, questions):
+    """Answer every question on ``page`` wrong, then right: quiz.js must say so each time,
+    and open the explanation only for the right answer. Returns the questions' locator."""
+    quizzes = page.locator(".admonition.bp-quiz")
+    assert quizzes.count() == len(questions)
+    for quiz, (title, choices, answer, _) in zip(quizzes.all(), questions, strict=True):
+        status, details = quiz.locator(".bp-quiz-status"), quiz.locator("details")
+        if choices:
+            wrong = 1 if answer != "1" else 2
+            quiz.locator(".bp-quiz-choice").nth(wrong - 1).click()
+            assert status.text_content().startswith("Not this one"), title
+            assert not details.evaluate("element => element.open"), title
+            quiz.locator(".bp-quiz-choice").nth(int(answer) - 1).click()
+        else:
+            box = quiz.locator("input")
+            box.fill(str(float(answer.replace("−", "-")) + 1))
+            quiz.get_by_role("button", name="Check").click()
+            assert status.text_content().startswith("Not quite"), title
+            box.fill(answer)
+            quiz.get_by_role("button", name="Check").click()
+        assert status.text_content() == "Right.", title
+        assert details.evaluate("element => element.open"), title
+    return quizzes

@@ -5,7 +5,8 @@ first visit at desktop width, must load with no failed request, no request leavi
 and no console error; its maths must be typeset by MathJax; no code or output block may
 scroll sideways; every explorer's slider, moved with the keyboard, must change the figure
 shown, with no kernel; and every Neural Flow view must come alive, its slider changing the
-edges and its play button sending pulses forward and back through the epochs. At a
+edges and its play button sending pulses forward and back through the epochs; and every
+quiz question must answer the reader, wrong and then right (_static/quiz.js). At a
 phone's width (390 px) nothing may be cut off and the page may not scroll sideways, with
 every view live. The search page must find pages and show snippets from both places.
 The bibliography must read as references.bib writes it, and the notebooks' zip must hold
@@ -15,8 +16,8 @@ test_browser_python.py.)
 The book is built first if _build/html is missing or older than a source. Screenshots land
 in _build/screenshots/: every page as first shown, each page's first explorer before and
 after its slider moves, its first Neural Flow view at the start, with pulses going forward
-and back, and at the end, every page at phone width (``phone-*``) and the search page
-(``search-*``).
+and back, and at the end, each chapter's first quiz question answered (``*-quiz``), every
+page at phone width (``phone-*``) and the search page (``search-*``).
 """
 
 import json
@@ -40,7 +41,13 @@ from built_book import (
 from pybtex.database import parse_file
 from pybtex.richtext import Text
 
-from tests.conftest import TIMEOUT_MS, wait_for_requests, watched_page
+from tests.conftest import (
+    TIMEOUT_MS,
+    answer_quizzes,
+    quiz_questions,
+    wait_for_requests,
+    watched_page,
+)
 
 SCREENSHOTS = ROOT / "_build" / "screenshots"
 
@@ -94,6 +101,10 @@ def test_page_works_offline(browser, base, screenshots, name):
         assert not wide, f"{len(wide)} code or output blocks scroll sideways at 1280 px: {wide}"
         check_explorers(page, explorer_count(html_file.read_text()), shots)
         check_flows(page, flow_count(html_file.read_text()), shots)
+        if name.startswith("chapters/"):
+            quizzes = answer_quizzes(page, quiz_questions(ROOT / f"{name}.ipynb"))
+            if shots:
+                quizzes.first.screenshot(path=f"{shots}-quiz.png")
         wait_for_requests(page, problems)
     finally:
         context.close()
