@@ -15,6 +15,7 @@ _build/screenshots/browser-python/.
 """
 
 import base64
+import contextlib
 import hashlib
 import json
 import zipfile
@@ -46,6 +47,22 @@ FROM_DISK = ["01_gradient_descent", "08_digits"]
 EDIT = '\nprint("edited:", 6 * 7)'
 
 
+@contextlib.contextmanager
+def chapter_page(browser, base, chapter):
+    """A chapter's page, opened from ``base`` in a fresh browser context (a first
+    visit), with every request that would leave the book blocked; once the test is done,
+    its requests must have finished with no failure and no console error."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page, problems = watched_page(context, base)
+    try:
+        page.goto(f"{base}chapters/{chapter}.html")
+        yield page
+        wait_for_requests(page, problems)
+    finally:
+        context.close()
+    assert not any(problems.values()), problems
+
+
 def code_cell(page, index):
     return page.locator("div.cell:has(> .cell_input pre)").nth(index)
 
@@ -69,10 +86,7 @@ def stored_text(cell):
                          indirect=["base"])
 def test_a_cell_runs_and_an_edited_cell_runs_in_the_browser(browser, base, chapter):
     mode = "http" if base.startswith("http:") else "file"
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    page, problems = watched_page(context, base)
-    try:
-        page.goto(f"{base}chapters/{chapter}.html")
+    with chapter_page(browser, base, chapter) as page:
         cell = code_cell(page, CELLS[chapter])
         stored = stored_text(cell)
         status = run(cell)
@@ -95,20 +109,13 @@ def test_a_cell_runs_and_an_edited_cell_runs_in_the_browser(browser, base, chapt
         timings = page.evaluate("window.bookPythonTimings")
         RESULTS.mkdir(parents=True, exist_ok=True)
         (RESULTS / f"{mode}-{chapter}.json").write_text(json.dumps(timings, indent=1))
-        wait_for_requests(page, problems)
-    finally:
-        context.close()
-    assert not any(problems.values()), problems
 
 
 def test_figures_errors_and_widgets_in_the_browser(browser, book):
     """Chapter 1, from disk: a figure drawn as PNG, a reader's error shown with its
     traceback, and an explorer made in the browser, whose slider changes its figure."""
     base = book.as_uri() + "/"
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    page, problems = watched_page(context, base)
-    try:
-        page.goto(f"{base}chapters/01_gradient_descent.html")
+    with chapter_page(browser, base, "01_gradient_descent") as page:
         cells = page.locator("div.cell:has(> .cell_input pre)")
         figure = next(i for i in range(cells.count())
                       if cells.nth(i).locator(".cell_output img").count()
@@ -138,19 +145,12 @@ def test_figures_errors_and_widgets_in_the_browser(browser, book):
             f"explorer => ({VISIBLE_FIGURES})(explorer)[0]?.src !== {json.dumps(shown)}",
             arg=explorer.element_handle())
         cell.screenshot(path=SCREENSHOTS / "explorer.png")
-        wait_for_requests(page, problems)
-    finally:
-        context.close()
-    assert not any(problems.values()), problems
 
 
 def test_a_neural_flow_made_in_the_browser_plays(browser, server):
     """Chapter 5: the Neural Flow view a cell makes in the browser replaces its still
     with the live drawing, and its play button moves it through the training run."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    page, problems = watched_page(context, server)
-    try:
-        page.goto(f"{server}chapters/05_backward_pass.html")
+    with chapter_page(browser, server, "05_backward_pass") as page:
         cells = page.locator("div.cell:has(> .cell_input pre)")
         cell = next(cells.nth(i) for i in range(cells.count())
                     if cells.nth(i).locator(".cell_output .neural-flow").count())
@@ -161,19 +161,12 @@ def test_a_neural_flow_made_in_the_browser_plays(browser, server):
         flow.locator(".nf-play").click()
         page.wait_for_function("flow => flow.dataset.epoch !== '0'",
                                arg=flow.element_handle())
-        wait_for_requests(page, problems)
-    finally:
-        context.close()
-    assert not any(problems.values()), problems
 
 
 def test_an_exercise_check_gives_its_hint_in_the_browser(browser, server):
     """Chapter 1: a wrong answer typed into an exercise's answer cell gets the check's
     hint for that mistake, computed by bpcore.exercises in the browser."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    page, problems = watched_page(context, server)
-    try:
-        page.goto(f"{server}chapters/01_gradient_descent.html")
+    with chapter_page(browser, server, "01_gradient_descent") as page:
         cells = page.locator("div.cell:has(> .cell_input pre)")
         index = next(i for i in range(cells.count())
                      if "diverges_above = ..." in cells.nth(i).locator(".cell_input pre").inner_text())
@@ -187,10 +180,6 @@ def test_an_exercise_check_gives_its_hint_in_the_browser(browser, server):
         assert "keep the factor 2" in feedback.inner_text()
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=SCREENSHOTS / "exercise-check.png", clip=union(answer, check_cell))
-        wait_for_requests(page, problems)
-    finally:
-        context.close()
-    assert not any(problems.values()), problems
 
 
 def union(*elements):
