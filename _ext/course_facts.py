@@ -7,7 +7,7 @@ Read from the chapters' notebooks, never typed in:
   stated rates (``WORDS_PER_MINUTE``, ``MINUTES_PER_CELL``, ``MINUTES_PER_EXERCISE``);
 - :func:`dependencies`: which earlier chapters each chapter uses, and for what: every
   bpcore name its code calls whose docstring says it is taught in an earlier chapter
-  ("Taught in :doc:`/chapters/05_backward_pass`"), with the section that first uses it
+  ("Taught in :doc:`/chapters/05_backward_pass`"), with the section that teaches it
   there, and every time its text names an earlier chapter;
 - :func:`syllabus_gaps`: what a syllabus (weeks of chapters and sections) teaches later
   than a chapter that uses it, or not at all.
@@ -21,9 +21,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import nbformat
+from student_edition import chapters as book_chapters
 from student_edition import without_solutions
 
-ROOT = Path(__file__).resolve().parent.parent
 #: the stated rates behind the time estimates
 WORDS_PER_MINUTE = 120  # text with equations, read with care: half of ordinary reading
 MINUTES_PER_CELL = 1  # run a code cell, read its code and its output
@@ -36,12 +36,15 @@ PRESENTATION = ("bpcore.plots", "bpcore.widgets", "bpcore.neural_flow")
 
 @dataclass
 class Chapter:
-    """A chapter's number, title, file and notebook."""
+    """A chapter's number, title, file and notebook, and the cells a student works
+    through: (section title, cell) pairs of its student edition, without the cells the
+    book hides; the opening, before the first section, is titled by the chapter."""
 
     number: int
     title: str
     path: Path
     notebook: object = field(repr=False)
+    cells: list = field(repr=False)
 
     @property
     def name(self):
@@ -51,31 +54,25 @@ class Chapter:
 def chapters():
     """The chapters, in order."""
     found = []
-    for path in sorted((ROOT / "chapters").glob("[0-9][0-9]_*.ipynb")):
+    for path in book_chapters():
         notebook = nbformat.read(path, as_version=4)
         title = next(cell.source.splitlines()[0][2:] for cell in notebook.cells
                      if cell.source.startswith("# "))
-        found.append(Chapter(int(path.name[:2]), title, path, notebook))
+        cells, section = [], title
+        for cell in without_solutions(notebook).cells:
+            if "remove-cell" in cell.metadata.get("tags", []):
+                continue
+            if cell.cell_type == "markdown":
+                section = ([section] + re.findall(r"^## (.+)$", cell.source, re.M))[-1]
+            cells.append((section, cell))
+        found.append(Chapter(int(path.name[:2]), title, path, notebook, cells))
     return found
-
-
-def student_cells(chapter):
-    """(section title, cell) for each cell a student works through: the student
-    edition's cells, without the ones the book hides."""
-    section = chapter.title
-    for cell in without_solutions(chapter.notebook).cells:
-        if "remove-cell" in cell.metadata.get("tags", []):
-            continue
-        if cell.cell_type == "markdown":
-            section = ([section] + re.findall(r"^## (.+)$", cell.source, re.MULTILINE))[-1]
-        yield section, cell
 
 
 @dataclass
 class Workload:
-    """A chapter's words, code cells and exercises, and the minutes they take."""
+    """Words, code cells and exercises, and the minutes they take."""
 
-    chapter: Chapter
     words: int
     cells: int
     exercises: int
@@ -90,31 +87,30 @@ class Workload:
         return self.exercises * MINUTES_PER_EXERCISE
 
 
-def section_minutes(chapter, section):
-    """Minutes to read and run one section of ``chapter`` (its opening: the title)."""
-    words = cells = 0
-    for where, cell in student_cells(chapter):
-        if where == section:
-            if cell.cell_type == "markdown":
-                words += len(cell.source.split())
-            else:
-                cells += 1
-    if not words:
-        raise ValueError(f"chapter {chapter.number} has no section {section!r}")
-    return words / WORDS_PER_MINUTE + cells * MINUTES_PER_CELL
-
-
-def workload(chapter):
-    """The chapter's :class:`Workload`; an exercise's check cell is counted with the
-    exercise, not as a cell."""
-    words = cells = exercises = 0
-    for _, cell in student_cells(chapter):
+def count(cells):
+    """The :class:`Workload` of some (section, cell) pairs; an exercise's check cell is
+    counted with the exercise, not as a cell."""
+    words = code = exercises = 0
+    for _, cell in cells:
         if cell.cell_type == "markdown":
             words += len(cell.source.split())
             exercises += cell.source.count("```{exercise}")
         elif "exercise-check" not in cell.metadata.get("tags", []):
-            cells += 1
-    return Workload(chapter, words, cells, exercises)
+            code += 1
+    return Workload(words, code, exercises)
+
+
+def workload(chapter):
+    """The chapter's :class:`Workload`."""
+    return count(chapter.cells)
+
+
+def section_minutes(chapter, section):
+    """Minutes to read and run one section of ``chapter`` (its opening: the title)."""
+    load = count([(where, cell) for where, cell in chapter.cells if where == section])
+    if not load.words:
+        raise ValueError(f"chapter {chapter.number} has no section {section!r}")
+    return load.reading_minutes
 
 
 @dataclass(frozen=True)
@@ -198,19 +194,18 @@ def teaching_section(chapter, name):
     names it (Adam in "Adam: momentum and RMSProp, corrected"), else the first
     whose code uses it."""
     pattern = re.compile(rf"\b{re.escape(name.split('.')[-1])}\b")
-    cells = list(student_cells(chapter))
-    for section, _ in cells:
+    for section, _ in chapter.cells:
         if section != chapter.title and pattern.search(section):
             return section
-    for section, cell in cells:
+    for section, cell in chapter.cells:
         if cell.cell_type == "code" and pattern.search(cell.source):
             return section
     return chapter.title
 
 
-def dependencies():
-    """Every :class:`Use` of an earlier chapter, chapter by chapter."""
-    book = chapters()
+def dependencies(book):
+    """Every :class:`Use` of an earlier chapter, chapter by chapter, in ``book`` (the
+    :func:`chapters`)."""
     by_number = {chapter.number: chapter for chapter in book}
     uses = []
     for chapter in book:
@@ -222,7 +217,7 @@ def dependencies():
                 taught.setdefault((number, section), set()).add(dotted)
         uses += [Use(chapter.number, number, section, tuple(sorted(names)))
                  for (number, section), names in sorted(taught.items())]
-        text = " ".join(cell.source for _, cell in student_cells(chapter)
+        text = " ".join(cell.source for _, cell in chapter.cells
                         if cell.cell_type == "markdown")
         mentioned = set()
         for match in MENTION.finditer(text):
@@ -230,14 +225,6 @@ def dependencies():
         uses += [Use(chapter.number, number, None, ()) for number in sorted(mentioned)
                  if number < chapter.number]
     return uses
-
-
-def prerequisites(uses):
-    """{chapter: the earlier chapters it uses or names}."""
-    found = {}
-    for use in uses:
-        found.setdefault(use.user, set()).add(use.used)
-    return found
 
 
 def syllabus_gaps(weeks, uses):

@@ -15,6 +15,7 @@ import math
 
 import course_facts as facts
 import course_plan as plan
+from docutils import nodes
 from docutils.parsers.rst import Directive
 from docutils.statemachine import StringList
 from sphinx.errors import ExtensionError
@@ -27,8 +28,6 @@ class Markdown(Directive):
         raise NotImplementedError
 
     def run(self):
-        from docutils import nodes
-
         container = nodes.container()
         self.state.nested_parse(StringList(self.markdown().splitlines()),
                                 self.content_offset, container)
@@ -76,7 +75,7 @@ def rates():
 class Dependencies(Markdown):
     def markdown(self):
         book = facts.chapters()
-        uses = facts.dependencies()
+        uses = facts.dependencies(book)
         lines = [arc_diagram(book, uses), "",
                  "| chapter | uses, from earlier chapters | named in its text |",
                  "| --- | --- | --- |"]
@@ -145,12 +144,13 @@ class Syllabus(Markdown):
         if name not in plan.SYLLABI:
             raise self.error(f"no syllabus {name!r}; there are {sorted(plan.SYLLABI)}")
         weeks = plan.SYLLABI[name]
-        uses = facts.dependencies()
-        gaps = facts.syllabus_gaps([week.taught for week in weeks], uses)
+        chapters = facts.chapters()
+        gaps = facts.syllabus_gaps([week.taught for week in weeks],
+                                   facts.dependencies(chapters))
         if gaps:
             raise ExtensionError(f"the syllabus {name!r} does not fit the chapters: "
                                  + "; ".join(gaps))
-        book = {chapter.number: chapter for chapter in facts.chapters()}
+        book = {chapter.number: chapter for chapter in chapters}
         rows = ["| week | chapters | in class | lab | homework | minutes to read and run "
                 "| minutes of exercises |", "| --- | --- | --- | --- | --- | ---: | ---: |"]
         for number, week in enumerate(weeks, 1):

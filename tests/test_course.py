@@ -6,8 +6,9 @@ import course_facts as facts
 import pytest
 from course_plan import FULL, SHORT, SYLLABI
 
-BOOK = {chapter.number: chapter for chapter in facts.chapters()}
-USES = facts.dependencies()
+CHAPTERS = facts.chapters()
+BOOK = {chapter.number: chapter for chapter in CHAPTERS}
+USES = facts.dependencies(CHAPTERS)
 
 
 def exercise_labels():
