@@ -19,6 +19,7 @@ from docutils import nodes
 from docutils.parsers.rst import Directive
 from docutils.statemachine import StringList
 from sphinx.errors import ExtensionError
+from student_edition import chapters as book_chapters
 
 
 class Markdown(Directive):
@@ -28,6 +29,10 @@ class Markdown(Directive):
         raise NotImplementedError
 
     def run(self):
+        # the page is made from the chapters: a changed chapter makes Sphinx read it again
+        env = self.state.document.settings.env
+        for path in book_chapters():
+            env.note_dependency(str(path))
         container = nodes.container()
         self.state.nested_parse(StringList(self.markdown().splitlines()),
                                 self.content_offset, container)
