@@ -445,3 +445,18 @@ def answer_quizzes(page, questions):
         assert status.text_content() == "Right.", title
         assert details.evaluate("element => element.open"), title
     return quizzes
+
+
+# --- the chapters' exercises (test_exercises, test_course) ---
+
+
+def book_exercises():
+    """Every exercise of the book, in order: {label: title}."""
+    import nbformat
+
+    pattern = re.compile(r"```\{exercise\} (.+)\n:label: (\S+)")
+    chapters = sorted((Path(__file__).resolve().parent.parent / "chapters").glob(
+        "[0-9][0-9]_*.ipynb"))
+    return {label: title for path in chapters
+            for cell in nbformat.read(path, as_version=4).cells if cell.cell_type == "markdown"
+            for title, label in pattern.findall(cell.source)}

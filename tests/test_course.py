@@ -1,20 +1,15 @@
 """The instructors' page's measurements and syllabi (_ext/course_facts.py, course_plan.py)."""
 
-import re
 
 import course_facts as facts
 import pytest
 from course_plan import FULL, SHORT, SYLLABI
 
+from tests.conftest import book_exercises
+
 CHAPTERS = facts.chapters()
 BOOK = {chapter.number: chapter for chapter in CHAPTERS}
 USES = facts.dependencies(CHAPTERS)
-
-
-def exercise_labels():
-    return [label for chapter in BOOK.values() for cell in chapter.notebook.cells
-            if cell.cell_type == "markdown"
-            for label in re.findall(r"```\{exercise\}.*\n:label: (\S+)", cell.source)]
 
 
 def test_the_workload_counts_what_a_student_reads_runs_and_answers():
@@ -63,7 +58,7 @@ def test_a_syllabus_that_skips_what_a_chapter_uses_is_caught():
 
 
 def test_the_syllabi_assign_real_exercises_and_the_full_one_each_exactly_once():
-    labels = exercise_labels()
+    labels = list(book_exercises())
     for weeks in SYLLABI.values():
         assigned = [label for week in weeks for label in week.lab + week.homework]
         assert set(assigned) <= set(labels) and len(assigned) == len(set(assigned))

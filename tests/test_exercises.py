@@ -16,6 +16,7 @@ import pytest
 
 from bpcore.exercises import EXERCISES, check
 from tests import exercise_cases
+from tests.conftest import book_exercises
 
 ROOT = Path(__file__).resolve().parent.parent
 MODULES = [importlib.import_module(f"{exercise_cases.__name__}.{module.name}")
@@ -31,17 +32,6 @@ def chapter_cells():
     for path in sorted((ROOT / "chapters").glob("[0-9][0-9]_*.ipynb")):
         for cell in json.loads(path.read_text())["cells"]:
             yield path.name, cell
-
-
-def exercise_titles():
-    """Every exercise of the book, label to title."""
-    titles = {}
-    pattern = re.compile(r"```\{exercise\} (.+)\n:label: (\S+)")
-    for _, cell in chapter_cells():
-        if cell["cell_type"] == "markdown":
-            titles.update({label: title for title, label in
-                           pattern.findall("".join(cell["source"]))})
-    return titles
 
 
 def stored_text(cell):
@@ -74,14 +64,14 @@ def test_every_check_has_three_planted_errors_each_with_its_own_hint():
 
 
 def test_every_check_is_an_exercise_of_the_book_under_its_title():
-    titles = exercise_titles()
+    titles = book_exercises()
     for label, exercise in EXERCISES.items():
         assert titles.get(label) == exercise.title, label
 
 
 def test_every_exercise_is_checked_or_says_why_not():
     """An exercise without a check asks for a proof or an explanation only."""
-    titles = exercise_titles()
+    titles = book_exercises()
     assert not set(EXERCISES) & set(UNCHECKED)
     assert set(EXERCISES) | set(UNCHECKED) == set(titles), sorted(
         set(titles) - set(EXERCISES) - set(UNCHECKED))
