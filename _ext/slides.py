@@ -22,7 +22,7 @@ from pathlib import Path
 import nbformat
 from markdown_it import MarkdownIt
 from mdit_py_plugins.dollarmath import dollarmath_plugin
-from student_edition import without_solutions
+from student_edition import chapters, without_solutions
 
 FOLDER = "slides"
 SKIPPED = {"Key takeaways", "Exercises", "Check your understanding"}
@@ -151,8 +151,7 @@ def write_decks(app, exception):
     if exception or app.builder.format != "html":
         return
     out = Path(app.outdir) / FOLDER
-    source = Path(app.srcdir)
-    for path in sorted((source / "chapters").glob("[0-9][0-9]_*.ipynb")):
+    for path in chapters():
         page, figures = deck(path)
         (out / path.stem).mkdir(parents=True, exist_ok=True)
         (out / f"{path.stem}.html").write_text(page)

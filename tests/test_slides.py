@@ -12,11 +12,11 @@ import re
 import nbformat
 import pytest
 from slides import FOLDER, deck
-from student_edition import chapters
+from student_edition import ROOT, chapters
 
 from tests.conftest import wait_for_requests, watched_page
 
-SCREENSHOTS = chapters()[0].parent.parent / "_build" / "screenshots" / "course"
+SCREENSHOTS = ROOT / "_build" / "screenshots" / "course"
 
 
 @pytest.mark.parametrize("path", chapters(), ids=lambda path: path.stem)
