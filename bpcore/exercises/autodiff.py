@@ -9,7 +9,6 @@ from ..layers import Linear
 from ..losses import MSELoss
 from ..mlp import MLP
 from ..value import Value as LibraryValue
-from .chain_rule import rows
 from .feedback import (
     Wrong,
     as_array,
@@ -18,6 +17,7 @@ from .feedback import (
     expect_array,
     expect_number,
     number,
+    rows,
 )
 
 

@@ -4,23 +4,7 @@ import numpy as np
 
 from ..examples.chain import chain_of_three, tiny_network
 from ..functions import sigmoid
-from .feedback import Wrong, as_array, exercise, expect_number
-
-
-def rows(name, yours, shape, layout):
-    """``yours`` as an array of ``shape``; a ``shape`` reversed, or another
-    shape, is reported with ``layout``, what its rows and columns hold."""
-    if yours is None:
-        raise Wrong(f"{name} is None: does your code return its result?")
-    if np.shape(yours) != tuple(shape) and np.ndim(yours) > 0:
-        turned = np.shape(yours) == tuple(shape)[::-1]
-        raise Wrong(
-            f"{name} has shape {np.shape(yours)}, but should have shape "
-            f"{tuple(shape)}"
-            + (": it is transposed. " if turned else ". ")
-            + layout
-        )
-    return as_array(name, yours, shape)
+from .feedback import Wrong, exercise, expect_number, rows
 
 
 @exercise(

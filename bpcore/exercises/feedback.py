@@ -4,7 +4,8 @@ Each check is a function registered under its exercise's label in the book
 (``@exercise("ch05-ex-tanh", ...)``). It takes the reader's answer, and any
 data the answer depends on, and returns if the answer is right; if it is
 not, it raises :class:`Wrong` with what differs, where, and what to look
-at. The helpers below compare numbers and arrays and recognise the usual
+at. The helpers below read an answer's arrays (``as_array``, ``rows``) and
+dicts (``entries``), compare numbers and arrays, and recognise the usual
 mistakes (a dropped factor, a wrong sign, a transposed matrix): a check
 lists each mistake it knows with the wrong answer it would give, computed
 from the right one, and the hint for it. :func:`check` runs a check and
@@ -208,6 +209,64 @@ def as_array(name, yours, shape):
     if not np.all(np.isfinite(array)):
         raise Wrong(f"{name} holds NaN or infinity.")
     return array
+
+
+def rows(name, yours, shape, layout):
+    """``yours`` as an array of ``shape``; a ``shape`` reversed, or another
+    shape, is reported with ``layout``, what its rows and columns hold."""
+    if yours is None:
+        raise Wrong(f"{name} is None: does your code return its result?")
+    if np.shape(yours) != tuple(shape) and np.ndim(yours) > 0:
+        turned = np.shape(yours) == tuple(shape)[::-1]
+        raise Wrong(
+            f"{name} has shape {np.shape(yours)}, but should have shape "
+            f"{tuple(shape)}"
+            + (": it is transposed. " if turned else ". ")
+            + layout
+        )
+    return as_array(name, yours, shape)
+
+
+def entries(name, answer, keys, length=None):
+    """``answer[key]`` for each of ``keys``: a float, or with ``length`` a
+    float array of that length; :class:`Wrong` if ``answer`` is not such a
+    dict. Number keys match a number close to them (0.5 finds 0.5)."""
+    listing = ", ".join(repr(key) for key in keys)
+    if not isinstance(answer, dict):
+        raise Wrong(
+            f"{name} should be a dict with the keys {listing}; got a "
+            f"{type(answer).__name__}"
+        )
+    found = {}
+    for key in keys:
+        match = [k for k in answer if _same_key(k, key)]
+        if not match:
+            raise Wrong(
+                f"{name} has no entry for {key!r}: it needs {listing}."
+            )
+        value, shown = answer[match[0]], f"{name}[{key!r}]"
+        if length is not None:
+            found[key] = as_array(shown, value, (length,))
+            continue
+        try:
+            found[key] = float(value)
+        except (TypeError, ValueError):
+            raise Wrong(
+                f"{shown} should be a number; got {type(value).__name__}"
+            ) from None
+        if not np.isfinite(found[key]):
+            raise Wrong(
+                f"{shown} is {value}; it should be a finite number."
+            )
+    return found
+
+
+def _same_key(key, wanted):
+    if isinstance(wanted, str):
+        return key == wanted
+    return isinstance(key, (int, float, np.number)) and np.isclose(
+        float(key), wanted
+    )
 
 
 def expect_number(

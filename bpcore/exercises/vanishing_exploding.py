@@ -6,49 +6,14 @@ from ..examples.gradient_flow import layer_statistics
 from ..losses import CrossEntropyLoss
 from ..mlp import MLP
 from ..optim import SGD
-from .feedback import Wrong, as_array, exercise, expect_number, number
-
-
-def entries(name, answer, keys, length=None):
-    """``answer[key]`` for each of ``keys``: a float, or with ``length`` a
-    float array of that length; :class:`Wrong` if ``answer`` is not such a
-    dict. Number keys match a number close to them (0.5 finds 0.5)."""
-    listing = ", ".join(repr(key) for key in keys)
-    if not isinstance(answer, dict):
-        raise Wrong(
-            f"{name} should be a dict with the keys {listing}; got a "
-            f"{type(answer).__name__}"
-        )
-    found = {}
-    for key in keys:
-        match = [k for k in answer if _same_key(k, key)]
-        if not match:
-            raise Wrong(
-                f"{name} has no entry for {key!r}: it needs {listing}."
-            )
-        value, shown = answer[match[0]], f"{name}[{key!r}]"
-        if length is not None:
-            found[key] = as_array(shown, value, (length,))
-            continue
-        try:
-            found[key] = float(value)
-        except (TypeError, ValueError):
-            raise Wrong(
-                f"{shown} should be a number; got {type(value).__name__}"
-            ) from None
-        if not np.isfinite(found[key]):
-            raise Wrong(
-                f"{shown} is {value}; it should be a finite number."
-            )
-    return found
-
-
-def _same_key(key, wanted):
-    if isinstance(wanted, str):
-        return key == wanted
-    return isinstance(key, (int, float, np.number)) and np.isclose(
-        float(key), wanted
-    )
+from .feedback import (
+    Wrong,
+    as_array,
+    entries,
+    exercise,
+    expect_number,
+    number,
+)
 
 
 def _relative_match(yours, right, rtol):
