@@ -20,10 +20,17 @@ first cell installs the book's package, bpcore, from {repository} when it is mis
 (or `pip install -r requirements.txt` in a checkout of that repository installs it
 with everything else). The licences are in LICENSE.
 """
-DATE = (2026, 1, 1, 0, 0, 0)
+DATE = (2026, 1, 1, 0, 0, 0)  # a fixed date, so the same files give the same zip
 
 
-def write_zip(app, exception):
+def write_zip(path, files):
+    """Write ``files``, (name, bytes) pairs, to the zip at ``path``, with fixed dates."""
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in files:
+            archive.writestr(zipfile.ZipInfo(name, DATE), data, zipfile.ZIP_DEFLATED)
+
+
+def write_book_zip(app, exception):
     """Write the zip into the built book."""
     if exception or app.builder.format != "html":
         return
@@ -36,11 +43,9 @@ def write_zip(app, exception):
     files += [(f"{FOLDER}/{Path(path).relative_to(source)}", Path(path).read_bytes())
               for path in notebooks]
     files += [(f"{FOLDER}/{name}", (source / name).read_bytes()) for name in LICENCES]
-    with zipfile.ZipFile(Path(app.outdir) / NAME, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, data in files:
-            archive.writestr(zipfile.ZipInfo(name, DATE), data, zipfile.ZIP_DEFLATED)
+    write_zip(Path(app.outdir) / NAME, files)
 
 
 def setup(app):
-    app.connect("build-finished", write_zip)
+    app.connect("build-finished", write_book_zip)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -10,17 +10,15 @@ licences and a note) lands at the top of the book, linked from the instructors' 
 """
 
 import copy
-import zipfile
 from pathlib import Path
 
 import nbformat
+from notebooks_zip import LICENCES, write_zip
 
 ROOT = Path(__file__).resolve().parent.parent
 NAME = "backprop-book-student.zip"
 FOLDER = "backprop-book-student"
 START, END = "```{solution-start}", "```{solution-end}"
-LICENCES = ("LICENSE", "LICENSE-CC-BY-4.0.txt")
-DATE = (2026, 1, 1, 0, 0, 0)  # a fixed date, so the same notebooks give the same zip
 NOTE = """\
 ```{{note}}
 **Student edition.** The solutions of this chapter's exercises are removed. Where an
@@ -82,6 +80,11 @@ def student_notebook(path, title):
     return notebook
 
 
+def student_notebooks(title):
+    """(file name, student notebook) for every chapter."""
+    return [(path.name, student_notebook(path, title)) for path in chapters()]
+
+
 def chapters():
     """The chapters' notebooks, in order."""
     return sorted((ROOT / "chapters").glob("[0-9][0-9]_*.ipynb"))
@@ -97,18 +100,11 @@ def zip_files(notebooks, title, repository):
     return files
 
 
-def write_zip(path, files):
-    """Write ``files`` to the zip at ``path``, with fixed dates."""
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, data in files:
-            archive.writestr(zipfile.ZipInfo(name, DATE), data, zipfile.ZIP_DEFLATED)
-
-
 def write_edition(out, title, repository):
     """Write the student notebooks to ``out/chapters`` and the zip to ``out``; return
     the notebooks, by file name."""
     (out / "chapters").mkdir(parents=True, exist_ok=True)
-    notebooks = [(path.name, student_notebook(path, title)) for path in chapters()]
+    notebooks = student_notebooks(title)
     for name, notebook in notebooks:
         nbformat.write(notebook, out / "chapters" / name)
     write_zip(out / NAME, zip_files(notebooks, title, repository))
@@ -121,8 +117,7 @@ def write_book_zip(app, exception):
         return
     title = app.config.html_title
     repository = app.config.html_theme_options["repository_url"]
-    notebooks = [(path.name, student_notebook(path, title)) for path in chapters()]
-    write_zip(Path(app.outdir) / NAME, zip_files(notebooks, title, repository))
+    write_zip(Path(app.outdir) / NAME, zip_files(student_notebooks(title), title, repository))
 
 
 def setup(app):
