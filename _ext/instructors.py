@@ -43,7 +43,7 @@ def chapter_link(chapter):
     return f"{{doc}}`{chapter.number} {chapter.title.split(':')[0]} </chapters/{chapter.name}>`"
 
 
-class Workload(Markdown):
+class WorkloadTable(Markdown):
     def markdown(self):
         rows = [rates(),  "",
                 "| chapter | words | code cells | exercises | minutes to read and run "
@@ -77,7 +77,7 @@ def rates():
             "made when the book is built.")
 
 
-class Dependencies(Markdown):
+class DependencyMap(Markdown):
     def markdown(self):
         book = facts.chapters()
         uses = facts.dependencies(book)
@@ -140,7 +140,7 @@ def arc_diagram(book, uses):
     return "\n".join(parts)
 
 
-class Syllabus(Markdown):
+class SyllabusTable(Markdown):
     required_arguments = 1
     final_argument_whitespace = True
 
@@ -181,7 +181,7 @@ def exercises(labels):
 
 
 def setup(app):
-    app.add_directive("course-workload", Workload)
-    app.add_directive("course-dependencies", Dependencies)
-    app.add_directive("course-syllabus", Syllabus)
+    app.add_directive("course-workload", WorkloadTable)
+    app.add_directive("course-dependencies", DependencyMap)
+    app.add_directive("course-syllabus", SyllabusTable)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
